@@ -1,0 +1,91 @@
+package io.albert4j;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Locates the golden fixtures copied from {@code ../shared/fixtures} into the test resources.
+ * The tokenizer files are stored once and joined with each model's weights into a checkpoint
+ * directory in Hugging Face layout under {@code target/fixture-models}. A missing fixture fails
+ * the test; nothing is skipped.
+ */
+public final class Fixtures {
+    /** The tiny checkpoints, in the order the fixture README lists them. */
+    public static final List<String> TINY_MODELS = List.of(
+            "albert-tiny-pretraining", "albert-tiny-maskedlm", "albert-tiny-seqcls", "albert-tiny-qa",
+            "albert-tiny-tokcls", "albert-tiny-multichoice", "albert-tiny-groups");
+
+    private static final List<String> TOKENIZER_FILES =
+            List.of("spiece.model", "tokenizer_config.json", "special_tokens_map.json");
+    private static final List<String> MODEL_FILES =
+            List.of("config.json", "model.safetensors", "pytorch_model.bin");
+
+    private Fixtures() {
+    }
+
+    /** A resource under {@code src/test/resources/fixtures}, as a file path. */
+    public static Path resource(String relative) {
+        URL url = Fixtures.class.getResource("/fixtures/" + relative);
+        if (url == null) {
+            throw new IllegalStateException("test fixture missing: src/test/resources/fixtures/" + relative);
+        }
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Path golden(String model) {
+        return resource("golden/" + model + ".json");
+    }
+
+    public static Path tokenizerCases() {
+        return resource("tokenizer/albert-base-v2-cases.json");
+    }
+
+    /** Directory holding spiece.model, tokenizer_config.json and special_tokens_map.json. */
+    public static Path tokenizerDir() {
+        return resource("tokenizer/spiece.model").getParent();
+    }
+
+    /** A complete checkpoint directory (weights, config and tokenizer files) for a tiny model. */
+    public static synchronized Path modelDir(String model) {
+        Path source = resource("models/" + model + "/config.json").getParent();
+        Path target = Path.of("target", "fixture-models", model).toAbsolutePath();
+        try {
+            Files.createDirectories(target);
+            for (String name : MODEL_FILES) {
+                copyIfPresent(source.resolve(name), target.resolve(name));
+            }
+            for (String name : TOKENIZER_FILES) {
+                copyIfPresent(tokenizerDir().resolve(name), target.resolve(name));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+
+    /** albert-base-random lives only in ../shared (45 MB); its tests run where that exists. */
+    public static Path sharedBaseRandom() {
+        Path dir = Path.of("..", "shared", "fixtures", "models", "albert-base-random").toAbsolutePath().normalize();
+        if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
+            throw new IllegalStateException("albert-base-random not found at " + dir);
+        }
+        return dir;
+    }
+
+
+    private static void copyIfPresent(Path from, Path to) throws IOException {
+        if (Files.exists(from)) {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
