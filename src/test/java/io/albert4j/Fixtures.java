@@ -73,6 +73,29 @@ public final class Fixtures {
         return target;
     }
 
+    /** Whether the fixture ships a pytorch_model.bin beside its safetensors. */
+    public static boolean hasBin(String model) {
+        return Fixtures.class.getResource("/fixtures/models/" + model + "/pytorch_model.bin") != null;
+    }
+
+    /** A checkpoint directory whose only weights file is {@code weightsFile} (to test each reader). */
+    public static synchronized Path modelDirWith(String model, String weightsFile) {
+        Path full = modelDir(model);
+        Path target = full.resolveSibling(model + "-" + weightsFile.replace('.', '_'));
+        try {
+            Files.createDirectories(target);
+            for (String name : List.of("config.json", weightsFile)) {
+                Files.copy(full.resolve(name), target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+            for (String name : TOKENIZER_FILES) {
+                Files.copy(full.resolve(name), target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+
     /** albert-base-random lives only in ../shared (45 MB); its tests run where that exists. */
     public static Path sharedBaseRandom() {
         Path dir = Path.of("..", "shared", "fixtures", "models", "albert-base-random").toAbsolutePath().normalize();

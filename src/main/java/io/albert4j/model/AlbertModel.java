@@ -1,0 +1,178 @@
+package io.albert4j.model;
+
+import io.albert4j.AlbertException;
+import io.albert4j.checkpoint.StateDict;
+import io.albert4j.config.Activation;
+import io.albert4j.config.AlbertConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A loaded ALBERT checkpoint: the encoder ({@code AlbertEmbeddings}, {@code AlbertTransformer}),
+ * the pooler where the class has one, and the task head named by {@code architectures} in
+ * config.json (or the one asked for). Outputs match Hugging Face transformers' float32 outputs.
+ *
+ * <p>Thread-safe: the model is immutable once loaded and may be shared by any number of threads;
+ * each {@link #forward} call keeps its activations to itself. After {@link #close()} a forward pass
+ * fails with {@link IllegalStateException}; the off-heap weights are freed once the model is
+ * unreachable. Closing twice is harmless.
+ *
+ * <pre>{@code
+ * try (AlbertModel model = AlbertModel.load(Path.of("albert-base-v2"))) {
+ *     AlbertOutput out = model.forward(AlbertInput.of(new int[][] {{2, 10975, 15, 51, 1952, 25, 10901, 3}}));
+ *     INDArray hidden = out.lastHiddenState(); // [1, 8, 768]
+ * }
+ * }</pre>
+ */
+public final class AlbertModel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AlbertModel.class);
+    /** Keys Hugging Face ties to others on load; their stored copies are never read. */
+    private static final Set<String> TIED_KEYS = Set.of("predictions.decoder.weight", "predictions.decoder.bias");
+
+    private final AlbertConfig config;
+    private final Architecture architecture;
+    private final AlbertEmbeddings embeddings;
+    private final AlbertTransformer transformer;
+    private final Linear pooler;          // [hidden, hidden] or null
+    private final AlbertMLMHead maskedLm; // null unless the architecture has it
+    private final Linear head;            // task classifier (sop / classifier / qa_outputs) or null
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private AlbertModel(AlbertConfig config, Architecture architecture, StateDict weights) {
+        this.config = config;
+        this.architecture = architecture;
+        int h = config.hiddenSize();
+        embeddings = new AlbertEmbeddings(weights, config);
+        transformer = new AlbertTransformer(weights, config);
+        pooler = loadPooler(weights, architecture, h);
+        maskedLm = architecture.hasMaskedLm() ? new AlbertMLMHead(weights, config, embeddings.wordEmbeddings) : null;
+        head = switch (architecture) {
+            case ALBERT_MODEL, MASKED_LM -> null;
+            case PRE_TRAINING -> Linear.load(weights, "sop_classifier.classifier", h, 2);
+            case SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION -> Linear.load(weights, "classifier", h, config.numLabels());
+            case QUESTION_ANSWERING -> Linear.load(weights, "qa_outputs", h, 2);
+            case MULTIPLE_CHOICE -> Linear.load(weights, "classifier", h, 1);
+        };
+    }
+
+    /** Loads a checkpoint directory with the head its config.json names. */
+    public static AlbertModel load(Path checkpointDir) {
+        return load(checkpointDir, null);
+    }
+
+    /**
+     * Loads a checkpoint directory with the given head, or the config's when {@code architecture}
+     * is null. {@link Architecture#ALBERT_MODEL} gives the bare encoder of any checkpoint.
+     *
+     * @throws AlbertException for a missing or inconsistent config, an unreadable or corrupt weights
+     *                         file, or a missing or misshapen weight (naming key and shapes)
+     */
+    public static AlbertModel load(Path checkpointDir, Architecture architecture) {
+        AlbertConfig config = AlbertConfig.load(checkpointDir);
+        Architecture chosen = architecture != null ? architecture : Architecture.of(config);
+        try (StateDict weights = StateDict.open(checkpointDir)) {
+            AlbertModel model = new AlbertModel(config, chosen, weights);
+            List<String> unused = weights.unusedKeys().stream().filter(k -> !TIED_KEYS.contains(k)).toList();
+            if (!unused.isEmpty() && chosen != Architecture.ALBERT_MODEL) {
+                LOG.warn("{}: unexpected keys not used by {}: {}", weights.source(), chosen.className(), unused);
+            }
+            LOG.info("loaded {} from {}", chosen.className(), checkpointDir);
+            return model;
+        }
+    }
+
+    public AlbertConfig config() {
+        return config;
+    }
+
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    /** Runs the encoder and the head on a batch. */
+    public AlbertOutput forward(AlbertInput input) {
+        return forward(input, false);
+    }
+
+    /**
+     * Runs the encoder and the head on a batch; with {@code outputHiddenStates} the output also lists
+     * every layer's hidden state, as Hugging Face's {@code output_hidden_states=True}.
+     */
+    public AlbertOutput forward(AlbertInput input, boolean outputHiddenStates) {
+        if (closed.get()) {
+            throw new IllegalStateException("model is closed");
+        }
+        int rows = input.rows();
+        int seq = input.seqLength();
+        float[][] mask = additiveMask(input.attentionMask());
+        List<INDArray> states = outputHiddenStates ? new ArrayList<>() : null;
+        INDArray hidden = transformer.forward(embeddings.forward(input), mask, states); // [rows·seq, hidden]
+        INDArray pooled = pooler == null ? null : pool(hidden, rows, seq);             // [rows, hidden]
+        INDArray logits = null;
+        INDArray sop = null;
+        INDArray start = null;
+        INDArray end = null;
+        switch (architecture) {
+            case PRE_TRAINING -> sop = head.forward(pooled);
+            case SEQUENCE_CLASSIFICATION -> logits = head.forward(pooled);
+            case TOKEN_CLASSIFICATION -> logits = head.forward(hidden).reshape('c', rows, seq, config.numLabels());
+            case MULTIPLE_CHOICE -> logits = head.forward(pooled).reshape('c', rows / input.choices(), input.choices());
+            case QUESTION_ANSWERING -> {
+                INDArray span = head.forward(hidden); // [rows·seq, 2]
+                start = span.getColumn(0).dup('c').reshape('c', rows, seq);
+                end = span.getColumn(1).dup('c').reshape('c', rows, seq);
+            }
+            case ALBERT_MODEL, MASKED_LM -> { }
+        }
+        return new AlbertOutput(asBatch(hidden, rows, seq), pooled, logits, sop, start, end,
+                states == null ? null : states.stream().map(s -> asBatch(s, rows, seq)).toList(), maskedLm);
+    }
+
+    /** Marks the model closed: later forward passes fail. Idempotent. */
+    @Override
+    public void close() {
+        closed.set(true);
+    }
+
+    private static Linear loadPooler(StateDict weights, Architecture architecture, int h) {
+        if (architecture == Architecture.ALBERT_MODEL) {
+            return weights.contains("albert.pooler.weight") ? Linear.load(weights, "albert.pooler", h, h) : null;
+        }
+        return architecture.hasPooler() ? Linear.load(weights, "albert.pooler", h, h) : null;
+    }
+
+    /** tanh(dense(hidden of each sequence's first token)): [rows·seq, hidden] → [rows, hidden]. */
+    private INDArray pool(INDArray hidden, int rows, int seq) {
+        int[] firstTokens = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            firstTokens[r] = r * seq;
+        }
+        INDArray pooled = pooler.project(Nd4j.pullRows(hidden, 1, firstTokens));
+        Kernels.addBiasActivation(pooled, pooler.bias, Activation.TANH);
+        return pooled;
+    }
+
+    /** Hugging Face's extended attention mask: 0 for tokens, the float32 minimum for padding. */
+    private static float[][] additiveMask(int[][] attentionMask) {
+        float[][] out = new float[attentionMask.length][];
+        for (int r = 0; r < attentionMask.length; r++) {
+            out[r] = new float[attentionMask[r].length];
+            for (int s = 0; s < out[r].length; s++) {
+                out[r][s] = attentionMask[r][s] != 0 ? 0f : Kernels.MASKED;
+            }
+        }
+        return out;
+    }
+
+    private static INDArray asBatch(INDArray rowsBySeq, int rows, int seq) {
+        return rowsBySeq.reshape('c', rows, seq, rowsBySeq.size(1));
+    }
+}

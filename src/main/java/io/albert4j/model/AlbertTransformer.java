@@ -1,0 +1,54 @@
+package io.albert4j.model;
+
+import io.albert4j.checkpoint.StateDict;
+import io.albert4j.config.AlbertConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hugging Face's {@code AlbertTransformer}: the embedding→hidden projection, then num_hidden_layers
+ * applications of the shared layer groups, application i using group i / (layers / groups).
+ * Immutable; thread-safe.
+ */
+final class AlbertTransformer {
+    private static final String PREFIX = "albert.encoder.";
+
+    private final Linear embeddingHiddenMappingIn; // [hidden, embedding]
+    private final List<AlbertLayerGroup> groups;
+    private final int numHiddenLayers;
+
+    AlbertTransformer(StateDict weights, AlbertConfig config) {
+        embeddingHiddenMappingIn = Linear.load(weights, PREFIX + "embedding_hidden_mapping_in",
+                config.embeddingSize(), config.hiddenSize());
+        List<AlbertLayerGroup> list = new ArrayList<>();
+        for (int g = 0; g < config.numHiddenGroups(); g++) {
+            list.add(new AlbertLayerGroup(weights, PREFIX + "albert_layer_groups." + g + ".", config));
+        }
+        groups = List.copyOf(list);
+        numHiddenLayers = config.numHiddenLayers();
+    }
+
+    /**
+     * embedded: [batch·seq, embedding] → [batch·seq, hidden]. When {@code hiddenStates} is not null it
+     * receives the projection output and the output of every application, as Hugging Face's
+     * {@code output_hidden_states} lists them.
+     */
+    INDArray forward(INDArray embedded, float[][] additiveMask, List<INDArray> hiddenStates) {
+        INDArray hidden = embeddingHiddenMappingIn.forward(embedded);
+        record(hiddenStates, hidden);
+        int layersPerGroup = numHiddenLayers / groups.size();
+        for (int i = 0; i < numHiddenLayers; i++) {
+            hidden = groups.get(i / layersPerGroup).forward(hidden, additiveMask);
+            record(hiddenStates, hidden);
+        }
+        return hidden;
+    }
+
+    private static void record(List<INDArray> hiddenStates, INDArray hidden) {
+        if (hiddenStates != null) {
+            hiddenStates.add(hidden);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.albert4j.model;
+
+import io.albert4j.checkpoint.StateDict;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A torch {@code nn.Linear}: y = x·Wᵀ + b, run as one GEMM with a transpose flag on the stored
+ * [out, in] weight (no transposed copy). Immutable; thread-safe.
+ */
+final class Linear {
+    final INDArray weight; // [out, in]
+    final float[] bias;    // [out]
+
+    Linear(INDArray weight, float[] bias) {
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    /** Reads {@code prefix.weight} [out, in] and {@code prefix.bias} [out]. */
+    static Linear load(StateDict weights, String prefix, int in, int out) {
+        return new Linear(weights.require(prefix + ".weight", out, in),
+                weights.require(prefix + ".bias", out).toFloatVector());
+    }
+
+    int outFeatures() {
+        return bias.length;
+    }
+
+    /** x·Wᵀ without the bias, for callers that fuse the bias into their next kernel. x: [rows, in]. */
+    INDArray project(INDArray x) {
+        INDArray out = Kernels.allocate(x.rows(), outFeatures()); // [rows, out]
+        Nd4j.gemm(x, weight, out, false, true, 1.0, 0.0);
+        return out;
+    }
+
+    /** x·Wᵀ + b. x: [rows, in] → [rows, out]. */
+    INDArray forward(INDArray x) {
+        INDArray out = project(x);
+        Kernels.addBias(out, bias);
+        return out;
+    }
+}
