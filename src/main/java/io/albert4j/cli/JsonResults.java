@@ -1,0 +1,111 @@
+package io.albert4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.albert4j.pipeline.Answer;
+import io.albert4j.pipeline.ChoiceScore;
+import io.albert4j.pipeline.Entity;
+import io.albert4j.pipeline.FillMaskCandidate;
+import io.albert4j.pipeline.LabelScore;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.List;
+
+/**
+ * The one place where pipeline results become JSON, in Hugging Face's pipeline output shapes;
+ * shared by the CLI and the HTTP server. Stateless and thread-safe.
+ */
+public final class JsonResults {
+    /** The shared, thread-safe mapper. */
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private JsonResults() {
+    }
+
+    /** One candidate list for a single mask, a list of lists for several (as Hugging Face). */
+    public static JsonNode fillMask(List<List<FillMaskCandidate>> perMask) {
+        ArrayNode masks = JSON.createArrayNode();
+        for (List<FillMaskCandidate> candidates : perMask) {
+            ArrayNode list = masks.addArray();
+            for (FillMaskCandidate c : candidates) {
+                list.addObject().put("score", c.score()).put("token", c.token()).put("token_str", c.tokenStr())
+                        .put("sequence", c.sequence());
+            }
+        }
+        return perMask.size() == 1 ? masks.get(0) : masks;
+    }
+
+    public static ArrayNode labels(List<LabelScore> scores) {
+        ArrayNode out = JSON.createArrayNode();
+        scores.forEach(s -> out.addObject().put("label", s.label()).put("score", s.score()));
+        return out;
+    }
+
+    /** A single answer as an object, several as a list (as Hugging Face). */
+    public static JsonNode answers(List<Answer> answers) {
+        ArrayNode out = JSON.createArrayNode();
+        answers.forEach(a -> out.addObject().put("score", a.score()).put("start", a.start()).put("end", a.end())
+                .put("answer", a.answer()));
+        return out.size() == 1 ? out.get(0) : out;
+    }
+
+    public static ArrayNode entities(List<Entity> entities) {
+        ArrayNode out = JSON.createArrayNode();
+        for (Entity e : entities) {
+            ObjectNode o = out.addObject();
+            o.put(e.grouped() ? "entity_group" : "entity", e.label()).put("score", e.score());
+            if (!e.grouped()) {
+                o.put("index", e.index());
+            }
+            o.put("word", e.word()).put("start", e.start()).put("end", e.end());
+        }
+        return out;
+    }
+
+    public static ArrayNode choices(List<ChoiceScore> scores) {
+        ArrayNode out = JSON.createArrayNode();
+        scores.forEach(s -> out.addObject().put("choice", s.choice()).put("score", s.score()));
+        return out;
+    }
+
+    public static ArrayNode vector(float[] values) {
+        ArrayNode out = JSON.createArrayNode();
+        for (float v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    public static ArrayNode matrix(float[][] rows) {
+        ArrayNode out = JSON.createArrayNode();
+        for (float[] row : rows) {
+            out.add(vector(row));
+        }
+        return out;
+    }
+
+    public static ArrayNode ints(int[] values) {
+        ArrayNode out = JSON.createArrayNode();
+        for (int v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    /** Any ND4J array as nested lists, first dimension outermost. */
+    public static JsonNode nested(INDArray array) {
+        if (array.rank() == 1) {
+            return vector(array.toFloatVector());
+        }
+        if (array.rank() == 2) {
+            return matrix(array.toFloatMatrix());
+        }
+        ArrayNode out = JSON.createArrayNode();
+        for (long i = 0; i < array.size(0); i++) {
+            out.add(nested(array.slice(i)));
+        }
+        return out;
+    }
+}

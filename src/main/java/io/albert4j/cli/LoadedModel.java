@@ -1,0 +1,62 @@
+package io.albert4j.cli;
+
+import io.albert4j.AlbertException;
+import io.albert4j.model.AlbertModel;
+import io.albert4j.tokenizer.AlbertTokenizer;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A checkpoint directory's model and tokenizer, loaded together for one CLI run. */
+record LoadedModel(Path dir, AlbertModel model, AlbertTokenizer tokenizer) implements AutoCloseable {
+    /** The project's embedded default model, used when --model is absent. */
+    static final String DEFAULT_MODEL = "models/albert-demo";
+
+    static LoadedModel load(CliArgs args) {
+        Path dir = resolve(args.value("--model"));
+        AlbertModel model = AlbertModel.load(dir);
+        try {
+            return new LoadedModel(dir, model, AlbertTokenizer.load(dir));
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** --model DIR, or models/albert-demo beside the working directory or beside the jar. */
+    static Path resolve(String option) {
+        if (option != null) {
+            Path dir = Path.of(option);
+            if (!Files.isDirectory(dir)) {
+                throw new AlbertException("model directory not found: " + dir);
+            }
+            return dir;
+        }
+        Path local = Path.of(DEFAULT_MODEL);
+        if (Files.isDirectory(local)) {
+            return local;
+        }
+        Path besideJar = jarDirectory().resolve("..").resolve(DEFAULT_MODEL).normalize();
+        if (Files.isDirectory(besideJar)) {
+            return besideJar;
+        }
+        throw new AlbertException("no --model given and the default model " + DEFAULT_MODEL
+                + " was not found in the working directory or beside the jar");
+    }
+
+    private static Path jarDirectory() {
+        try {
+            Path location = Path.of(LoadedModel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isDirectory(location) ? location : location.getParent();
+        } catch (URISyntaxException | SecurityException e) {
+            return Path.of(".");
+        }
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        model.close();
+    }
+}

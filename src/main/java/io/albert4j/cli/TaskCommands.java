@@ -1,0 +1,320 @@
+package io.albert4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.albert4j.AlbertException;
+import io.albert4j.pipeline.Aggregation;
+import io.albert4j.pipeline.FeatureExtractionPipeline;
+import io.albert4j.pipeline.FillMaskPipeline;
+import io.albert4j.pipeline.MultipleChoicePipeline;
+import io.albert4j.pipeline.Pooling;
+import io.albert4j.pipeline.QuestionAnsweringOptions;
+import io.albert4j.pipeline.QuestionAnsweringPipeline;
+import io.albert4j.pipeline.ScoreFunction;
+import io.albert4j.pipeline.SentenceOrderPipeline;
+import io.albert4j.pipeline.TextClassificationPipeline;
+import io.albert4j.pipeline.TokenClassificationPipeline;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** The pipeline subcommands: fill-mask, classify, qa, ner, embed, sop, choose. */
+final class TaskCommands {
+    private TaskCommands() {
+    }
+
+    /** {@code fill-mask [--top-k N] [--targets a,b] TEXT}. */
+    static final class FillMask extends TaskCommand {
+        public String name() {
+            return "fill-mask";
+        }
+
+        public String usage() {
+            return "[--model DIR] [--top-k N] [--targets a,b] [--input FILE|-] TEXT";
+        }
+
+        Set<String> taskOptions() {
+            return Set.of("--top-k", "--targets");
+        }
+
+        Task prepare(LoadedModel loaded, CliArgs args) {
+            FillMaskPipeline pipeline = new FillMaskPipeline(loaded.model(), loaded.tokenizer());
+            int topK = args.intValue("--top-k", FillMaskPipeline.DEFAULT_TOP_K);
+            List<String> targets = args.value("--targets") == null ? null : splitList(args.value("--targets"));
+            return new Task() {
+                public JsonNode single(CliArgs a) {
+                    return JsonResults.fillMask(pipeline.fill(a.text(), topK, targets));
+                }
+
+                public List<JsonNode> lines(List<JsonNode> inputs) {
+                    List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
+                    return pipeline.fill(texts, topK, targets).stream().map(JsonResults::fillMask).toList();
+                }
+            };
+        }
+    }
+
+    /** {@code classify [--pair TEXT_B] [--top-k N|all] [--function softmax|sigmoid|none] TEXT}. */
+    static final class Classify extends TaskCommand {
+        public String name() {
+            return "classify";
+        }
+
+        public String usage() {
+            return "[--model DIR] [--pair TEXT_B] [--top-k N|all] [--function softmax|sigmoid|none] [--input FILE|-] TEXT";
+        }
+
+        Set<String> taskOptions() {
+            return Set.of("--pair", "--top-k", "--function");
+        }
+
+        Task prepare(LoadedModel loaded, CliArgs args) {
+            TextClassificationPipeline pipeline = new TextClassificationPipeline(loaded.model(), loaded.tokenizer());
+            String topKOption = args.value("--top-k", "1");
+            int topK = topKOption.equals("all") ? TextClassificationPipeline.ALL_LABELS : args.intValue("--top-k", 1);
+            ScoreFunction function = args.value("--function") == null ? null : scoreFunction(args.value("--function"));
+            return new Task() {
+                public JsonNode single(CliArgs a) {
+                    return JsonResults.labels(pipeline.classify(a.text(), a.value("--pair"), topK, function));
+                }
+
+                public List<JsonNode> lines(List<JsonNode> inputs) {
+                    List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
+                    List<String> pairs = inputs.stream().map(l -> optionalField(l, "text_pair")).toList();
+                    boolean anyPair = pairs.stream().anyMatch(java.util.Objects::nonNull);
+                    List<JsonNode> out = new ArrayList<>();
+                    if (anyPair && pairs.contains(null)) {
+                        for (int i = 0; i < texts.size(); i++) {
+                            out.add(JsonResults.labels(pipeline.classify(texts.get(i), pairs.get(i), topK, function)));
+                        }
+                        return out;
+                    }
+                    pipeline.classify(texts, anyPair ? pairs : null, topK, function)
+                            .forEach(r -> out.add(JsonResults.labels(r)));
+                    return out;
+                }
+            };
+        }
+
+        private static ScoreFunction scoreFunction(String name) {
+            try {
+                return ScoreFunction.valueOf(name.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CliException("classify: --function expects softmax, sigmoid or none, found \"" + name + "\"");
+            }
+        }
+    }
+
+    /** {@code qa --question Q --context C [options]}. */
+    static final class QuestionAnswering extends TaskCommand {
+        public String name() {
+            return "qa";
+        }
+
+        public String usage() {
+            return "[--model DIR] --question Q --context C [--top-k N] [--max-answer-len N] [--max-seq-len N] "
+                    + "[--doc-stride N] [--handle-impossible-answer] [--input FILE|-]";
+        }
+
+        Set<String> taskOptions() {
+            return Set.of("--question", "--context", "--top-k", "--max-answer-len", "--max-seq-len", "--doc-stride");
+        }
+
+        @Override
+        public Set<String> flags() {
+            return Set.of("--handle-impossible-answer");
+        }
+
+        Task prepare(LoadedModel loaded, CliArgs args) {
+            QuestionAnsweringPipeline pipeline = new QuestionAnsweringPipeline(loaded.model(), loaded.tokenizer());
+            QuestionAnsweringOptions defaults = QuestionAnsweringOptions.defaults();
+            QuestionAnsweringOptions options = defaults
+                    .withTopK(args.intValue("--top-k", defaults.topK()))
+                    .withMaxAnswerLen(args.intValue("--max-answer-len", defaults.maxAnswerLen()))
+                    .withMaxSeqLen(args.intValue("--max-seq-len", 0))
+                    .withDocStride(args.intValue("--doc-stride", 0))
+                    .withHandleImpossibleAnswer(args.flag("--handle-impossible-answer"));
+            return new Task() {
+                public JsonNode single(CliArgs a) {
+                    if (a.value("--question") == null || a.value("--context") == null) {
+                        throw new CliException("qa: --question and --context are required");
+                    }
+                    return JsonResults.answers(pipeline.answer(a.value("--question"), a.value("--context"), options));
+                }
+
+                public List<JsonNode> lines(List<JsonNode> inputs) {
+                    return inputs.stream().map(l -> JsonResults.answers(
+                            pipeline.answer(field(l, "question"), field(l, "context"), options))).toList();
+                }
+            };
+        }
+    }
+
+    /** {@code ner [--aggregation S] [--ignore-labels O,...] TEXT}. */
+    static final class Ner extends TaskCommand {
+        public String name() {
+            return "ner";
+        }
+
+        public String usage() {
+            return "[--model DIR] [--aggregation none|simple|first|average|max] [--ignore-labels O,...] [--input FILE|-] TEXT";
+        }
+
+        Set<String> taskOptions() {
+            return Set.of("--aggregation", "--ignore-labels");
+        }
+
+        Task prepare(LoadedModel loaded, CliArgs args) {
+            TokenClassificationPipeline pipeline = new TokenClassificationPipeline(loaded.model(), loaded.tokenizer());
+            Aggregation aggregation = Aggregation.parse(args.value("--aggregation", "none"));
+            String ignore = args.value("--ignore-labels");
+            List<String> ignoreLabels = ignore == null ? TokenClassificationPipeline.DEFAULT_IGNORE_LABELS
+                    : splitList(ignore);
+            return new Task() {
+                public JsonNode single(CliArgs a) {
+                    return JsonResults.entities(pipeline.tag(a.text(), aggregation, ignoreLabels));
+                }
+
+                public List<JsonNode> lines(List<JsonNode> inputs) {
+                    List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
+                    return pipeline.tag(texts, aggregation, ignoreLabels).stream()
+                            .map(e -> (JsonNode) JsonResults.entities(e)).toList();
+                }
+            };
+        }
+    }
+
+    /** {@code embed [--pooling cls|mean|pooler|none] [--normalize] TEXT...}. */
+    static final class Embed extends TaskCommand {
+        public String name() {
+            return "embed";
+        }
+
+        public String usage() {
+            return "[--model DIR] [--pooling cls|mean|pooler|none] [--normalize] [--input FILE|-] TEXT...";
+        }
+
+        Set<String> taskOptions() {
+            return Set.of("--pooling");
+        }
+
+        @Override
+        public Set<String> flags() {
+            return Set.of("--normalize");
+        }
+
+        Task prepare(LoadedModel loaded, CliArgs args) {
+            FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(loaded.model(), loaded.tokenizer());
+            String poolingName = args.value("--pooling", "mean");
+            Pooling pooling = poolingName.equals("none") ? null : Pooling.parse(poolingName);
+            boolean normalize = args.flag("--normalize");
+            if (pooling == null && normalize) {
+                throw new CliException("embed: --normalize needs a pooling (cls, mean or pooler)");
+            }
+            return new Task() {
+                public JsonNode single(CliArgs a) {
+                    if (a.positional().isEmpty()) {
+                        throw new CliException("embed: expected at least one TEXT argument");
+                    }
+                    List<JsonNode> results = embed(a.positional());
+                    return results.size() == 1 ? results.get(0) : JsonResults.JSON.createArrayNode().addAll(results);
+                }
+
+                public List<JsonNode> lines(List<JsonNode> inputs) {
+                    return embed(inputs.stream().map(l -> field(l, "text")).toList());
+                }
+
+                /** Per text: [[token vectors]] without pooling (Hugging Face's shape), else one vector. */
+                private List<JsonNode> embed(List<String> texts) {
+                    if (pooling == null) {
+                        return texts.stream().map(t -> (JsonNode) JsonResults.JSON.createArrayNode()
+                                .add(JsonResults.matrix(pipeline.tokenFeatures(t)))).toList();
+                    }
+                    return pipeline.embed(texts, pooling, normalize, FeatureExtractionPipeline.DEFAULT_BATCH_SIZE)
+                            .stream().map(v -> (JsonNode) JsonResults.vector(v)).toList();
+                }
+            };
+        }
+    }
+
+    /** {@code sop --pair TEXT_B TEXT}. */
+    static final class SentenceOrder extends TaskCommand {
+        public String name() {
+            return "sop";
+        }
+
+        public String usage() {
+            return "[--model DIR] --pair TEXT_B [--input FILE|-] TEXT";
+        }
+
+        Set<String> taskOptions() {
+            return Set.of("--pair");
+        }
+
+        Task prepare(LoadedModel loaded, CliArgs args) {
+            SentenceOrderPipeline pipeline = new SentenceOrderPipeline(loaded.model(), loaded.tokenizer());
+            return new Task() {
+                public JsonNode single(CliArgs a) {
+                    if (a.value("--pair") == null) {
+                        throw new CliException("sop: --pair TEXT_B is required");
+                    }
+                    return JsonResults.labels(pipeline.predict(a.text(), a.value("--pair")));
+                }
+
+                public List<JsonNode> lines(List<JsonNode> inputs) {
+                    return pipeline.predict(inputs.stream().map(l -> field(l, "text")).toList(),
+                                    inputs.stream().map(l -> field(l, "text_pair")).toList())
+                            .stream().map(r -> (JsonNode) JsonResults.labels(r)).toList();
+                }
+            };
+        }
+    }
+
+    /** {@code choose --prompt P --choice C1 --choice C2 ...}. */
+    static final class Choose extends TaskCommand {
+        public String name() {
+            return "choose";
+        }
+
+        public String usage() {
+            return "[--model DIR] --prompt P --choice C1 --choice C2 ... [--input FILE|-]";
+        }
+
+        Set<String> taskOptions() {
+            return Set.of("--prompt", "--choice");
+        }
+
+        Task prepare(LoadedModel loaded, CliArgs args) {
+            MultipleChoicePipeline pipeline = new MultipleChoicePipeline(loaded.model(), loaded.tokenizer());
+            return new Task() {
+                public JsonNode single(CliArgs a) {
+                    if (a.value("--prompt") == null) {
+                        throw new CliException("choose: --prompt is required");
+                    }
+                    return JsonResults.choices(pipeline.choose(a.value("--prompt"), a.values("--choice")));
+                }
+
+                public List<JsonNode> lines(List<JsonNode> inputs) {
+                    return inputs.stream().map(l -> (JsonNode) JsonResults.choices(
+                            pipeline.choose(field(l, "prompt"), strings(l.get("choices"))))).toList();
+                }
+            };
+        }
+
+        private static List<String> strings(JsonNode array) {
+            if (array == null || !array.isArray()) {
+                throw new AlbertException("input line needs a \"choices\" list of strings");
+            }
+            List<String> out = new ArrayList<>();
+            array.forEach(n -> out.add(n.asText()));
+            return out;
+        }
+    }
+
+    /** "a,b" → [a, b]; "" → []. */
+    static List<String> splitList(String value) {
+        return value.isEmpty() ? List.of() : Arrays.stream(value.split(",")).map(String::trim).toList();
+    }
+}

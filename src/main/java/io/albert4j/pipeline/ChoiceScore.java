@@ -1,0 +1,5 @@
+package io.albert4j.pipeline;
+
+/** One choice of a multiple-choice question with its probability (softmax over the choices). */
+public record ChoiceScore(String choice, double score) {
+}

@@ -1,0 +1,5 @@
+package io.albert4j.pipeline;
+
+/** A class label with its score (a probability, or a raw logit with {@link ScoreFunction#NONE}). */
+public record LabelScore(String label, double score) {
+}

@@ -1,0 +1,202 @@
+package io.albert4j.pipeline;
+
+import io.albert4j.AlbertException;
+import io.albert4j.model.AlbertInput;
+import io.albert4j.model.AlbertModel;
+import io.albert4j.model.AlbertOutput;
+import io.albert4j.model.Architecture;
+import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.tokenizer.Token;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Hugging Face's question-answering pipeline for AlbertForQuestionAnswering, reproducing its
+ * algorithm for ALBERT's (slow, SentencePiece) tokenizer: the context is split into whitespace
+ * words, each word tokenized; the question (at most max_question_len tokens) is paired with
+ * windows of context tokens that advance by doc_stride; in each window, start and end logits are
+ * softmaxed over context tokens only and spans start ≤ end < start + max_answer_len are scored by
+ * P(start)·P(end); the best spans over all windows are reported as whole words of the context.
+ *
+ * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.
+ */
+public final class QuestionAnsweringPipeline {
+    private static final int DEFAULT_MAX_SEQ_LEN = 384;
+    private static final int MAX_DEFAULT_STRIDE = 128;
+    /** Hugging Face's logit for tokens that cannot be part of an answer. */
+    private static final float EXCLUDED = -10000f;
+
+    private final AlbertModel model;
+    private final AlbertTokenizer tokenizer;
+
+    public QuestionAnsweringPipeline(AlbertModel model, AlbertTokenizer tokenizer) {
+        if (model.architecture() != Architecture.QUESTION_ANSWERING) {
+            throw new AlbertException("question answering needs AlbertForQuestionAnswering; this checkpoint is "
+                    + model.architecture().className());
+        }
+        this.model = model;
+        this.tokenizer = tokenizer;
+    }
+
+    /** The best answers to a question in a context, highest score first (at most top_k). */
+    public List<Answer> answer(String question, String context, QuestionAnsweringOptions options) {
+        if (question == null || question.isBlank()) {
+            throw new AlbertException("question cannot be empty");
+        }
+        if (context == null || context.isBlank()) {
+            throw new AlbertException("context cannot be empty");
+        }
+        int maxSeqLen = maxSeqLen(options);
+        int docStride = options.docStride() > 0 ? options.docStride() : Math.min(maxSeqLen / 2, MAX_DEFAULT_STRIDE);
+        if (docStride > maxSeqLen) {
+            throw new AlbertException("doc_stride " + docStride + " is larger than max_seq_len " + maxSeqLen);
+        }
+        ContextWords words = new ContextWords(context);
+        int[] query = questionIds(question, options.maxQuestionLen());
+        List<Window> windows = windows(words, query, maxSeqLen, docStride);
+        List<Answer> answers = new ArrayList<>();
+        float minNullScore = Float.MAX_VALUE;
+        if (!windows.isEmpty()) {
+            AlbertOutput out = model.forward(input(windows));
+            float[][] starts = out.startLogits().toFloatMatrix(); // [windows, seq]
+            float[][] ends = out.endLogits().toFloatMatrix();     // [windows, seq]
+            for (int w = 0; w < windows.size(); w++) {
+                Window window = windows.get(w);
+                float[] startProbs = contextSoftmax(starts[w], window.answerable);
+                float[] endProbs = contextSoftmax(ends[w], window.answerable);
+                minNullScore = Math.min(minNullScore, startProbs[0] * endProbs[0]);
+                startProbs[0] = 0f;
+                endProbs[0] = 0f;
+                for (Span span : bestSpans(startProbs, endProbs, window.answerable, options)) {
+                    int firstWord = window.tokenToWord[span.start];
+                    int lastWord = window.tokenToWord[span.end];
+                    answers.add(new Answer(span.score, words.start(firstWord), words.end(lastWord),
+                            words.join(firstWord, lastWord)));
+                }
+            }
+        }
+        if (options.handleImpossibleAnswer()) {
+            answers.add(new Answer(windows.isEmpty() ? 1.0 : minNullScore, 0, 0, ""));
+        }
+        answers.sort(Comparator.comparingDouble(Answer::score).reversed());
+        return List.copyOf(answers.subList(0, Math.min(options.topK(), answers.size())));
+    }
+
+    private int maxSeqLen(QuestionAnsweringOptions options) {
+        int positions = model.config().maxPositionEmbeddings();
+        if (options.maxSeqLen() == 0) {
+            return (int) Math.min(Math.min(DEFAULT_MAX_SEQ_LEN, positions), tokenizer.modelMaxLength());
+        }
+        if (options.maxSeqLen() > positions) {
+            throw new AlbertException("max_seq_len " + options.maxSeqLen() + " exceeds the model's "
+                    + "max_position_embeddings " + positions);
+        }
+        return options.maxSeqLen();
+    }
+
+    private int[] questionIds(String question, int maxQuestionLen) {
+        List<Token> tokens = tokenizer.tokenize(question);
+        return tokens.stream().limit(maxQuestionLen).mapToInt(Token::id).toArray();
+    }
+
+    /**
+     * Hugging Face's windows (squad_convert_example_to_features): window i holds the context tokens
+     * [i·docStride, i·docStride + room), until one reaches the end of the context.
+     */
+    private List<Window> windows(ContextWords words, int[] query, int maxSeqLen, int docStride) {
+        List<Integer> docIds = new ArrayList<>();
+        List<Integer> tokenWords = new ArrayList<>();
+        for (int w = 0; w < words.words.size(); w++) {
+            for (Token t : tokenizer.tokenize(words.words.get(w))) {
+                docIds.add(t.id());
+                tokenWords.add(w);
+            }
+        }
+        int room = maxSeqLen - query.length - 3;
+        if (room < 1) {
+            throw new AlbertException("the question takes " + query.length + " tokens, leaving no room for the "
+                    + "context in max_seq_len " + maxSeqLen);
+        }
+        List<Window> windows = new ArrayList<>();
+        for (int start = 0; start < docIds.size(); start += docStride) {
+            int length = Math.min(docIds.size() - start, room);
+            windows.add(new Window(query, docIds.subList(start, start + length),
+                    tokenWords.subList(start, start + length), tokenizer));
+            if (docIds.size() - start <= room) {
+                break;
+            }
+        }
+        return windows;
+    }
+
+    private AlbertInput input(List<Window> windows) {
+        int seq = windows.stream().mapToInt(w -> w.ids.length).max().orElseThrow();
+        int[][] ids = new int[windows.size()][seq];
+        int[][] types = new int[windows.size()][seq];
+        int[][] mask = new int[windows.size()][seq];
+        for (int r = 0; r < windows.size(); r++) {
+            Window w = windows.get(r);
+            java.util.Arrays.fill(ids[r], tokenizer.padId());
+            System.arraycopy(w.ids, 0, ids[r], 0, w.ids.length);
+            System.arraycopy(w.types, 0, types[r], 0, w.ids.length);
+            java.util.Arrays.fill(mask[r], 0, w.ids.length, 1);
+        }
+        return AlbertInput.of(ids, types, mask);
+    }
+
+    /** Softmax over the answerable tokens and [CLS]; every other token gets Hugging Face's -10000 logit. */
+    private static float[] contextSoftmax(float[] logits, boolean[] answerable) {
+        float[] masked = new float[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            masked[i] = (i == 0 || (i < answerable.length && answerable[i])) ? logits[i] : EXCLUDED;
+        }
+        return Scores.softmax(masked);
+    }
+
+    /** Hugging Face's decode_spans: top-k of P(start)·P(end) over valid spans of answerable tokens. */
+    private static List<Span> bestSpans(float[] start, float[] end, boolean[] answerable, QuestionAnsweringOptions o) {
+        List<Span> spans = new ArrayList<>();
+        for (int s = 0; s < answerable.length; s++) {
+            for (int e = s; e < Math.min(answerable.length, s + o.maxAnswerLen()); e++) {
+                spans.add(new Span(s, e, start[s] * end[e]));
+            }
+        }
+        spans.sort(Comparator.comparingDouble((Span sp) -> sp.score).reversed());
+        return spans.stream().limit(o.topK()).filter(sp -> answerable[sp.start] && answerable[sp.end]).toList();
+    }
+
+    private record Span(int start, int end, float score) {
+    }
+
+    /** One window: [CLS] question [SEP] context tokens [SEP]. */
+    private static final class Window {
+        final int[] ids;             // [seq]
+        final int[] types;           // [seq]
+        final boolean[] answerable;  // [seq]: context tokens that are not special or unknown
+        final int[] tokenToWord;     // [seq]: context word of each context token, -1 elsewhere
+
+        Window(int[] query, List<Integer> contextIds, List<Integer> contextWords, AlbertTokenizer tokenizer) {
+            int offset = query.length + 2;
+            int seq = offset + contextIds.size() + 1;
+            ids = new int[seq];
+            types = new int[seq];
+            answerable = new boolean[seq];
+            tokenToWord = new int[seq];
+            java.util.Arrays.fill(tokenToWord, -1);
+            ids[0] = tokenizer.clsId();
+            System.arraycopy(query, 0, ids, 1, query.length);
+            ids[offset - 1] = tokenizer.sepId();
+            for (int i = 0; i < contextIds.size(); i++) {
+                int p = offset + i;
+                ids[p] = contextIds.get(i);
+                types[p] = 1;
+                answerable[p] = !tokenizer.isSpecial(ids[p]);
+                tokenToWord[p] = contextWords.get(i);
+            }
+            ids[seq - 1] = tokenizer.sepId();
+            types[seq - 1] = 1;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.albert4j.pipeline;
+
+import io.albert4j.AlbertException;
+import io.albert4j.model.AlbertModel;
+import io.albert4j.model.Architecture;
+import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.tokenizer.EncodeOptions;
+import io.albert4j.tokenizer.Encoding;
+import io.albert4j.tokenizer.Truncation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Hugging Face's token-classification (NER) pipeline for AlbertForTokenClassification, with its
+ * aggregation strategies and ignore_labels. Token scores are the softmax of each token's logits.
+ * A token continues the previous word when the characters around its start hold no space (Hugging
+ * Face's heuristic for tokenizers without word boundaries, which SentencePiece is).
+ * Grouped entities' text is their tokens decoded together.
+ *
+ * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.
+ */
+public final class TokenClassificationPipeline {
+    /** Hugging Face's default ignore_labels. */
+    public static final List<String> DEFAULT_IGNORE_LABELS = List.of("O");
+
+    private final AlbertModel model;
+    private final AlbertTokenizer tokenizer;
+
+    public TokenClassificationPipeline(AlbertModel model, AlbertTokenizer tokenizer) {
+        if (model.architecture() != Architecture.TOKEN_CLASSIFICATION) {
+            throw new AlbertException("token classification needs AlbertForTokenClassification; this checkpoint is "
+                    + model.architecture().className());
+        }
+        this.model = model;
+        this.tokenizer = tokenizer;
+    }
+
+    /** Entities of one text, in text order; {@code ignoreLabels} null means ["O"]. */
+    public List<Entity> tag(String text, Aggregation aggregation, List<String> ignoreLabels) {
+        return tag(List.of(text), aggregation, ignoreLabels).get(0);
+    }
+
+    /** Batched: one entity list per text, from one padded forward pass. */
+    public List<List<Entity>> tag(List<String> texts, Aggregation aggregation, List<String> ignoreLabels) {
+        EncodeOptions options = EncodeOptions.defaults()
+                .withMaxLength(model.config().maxPositionEmbeddings()).withTruncation(Truncation.LONGEST_FIRST);
+        List<Encoding> encodings = texts.stream().map(t -> tokenizer.encode(t, null, options)).toList();
+        INDArray logits = model.forward(Batch.of(encodings, tokenizer.padId())).logits(); // [batch, seq, labels]
+        Set<String> ignored = Set.copyOf(ignoreLabels == null ? DEFAULT_IGNORE_LABELS : ignoreLabels);
+        List<List<Entity>> results = new ArrayList<>();
+        for (int b = 0; b < encodings.size(); b++) {
+            float[][] rows = logits.get(NDArrayIndex.point(b), NDArrayIndex.all(), NDArrayIndex.all()).toFloatMatrix();
+            List<TaggedToken> tokens = taggedTokens(texts.get(b), encodings.get(b), rows);
+            List<Entity> entities = switch (aggregation) {
+                case NONE -> tokens.stream().map(t -> labelled(List.of(t), t.scores)).map(this::tokenEntity).toList();
+                case SIMPLE -> group(tokens.stream().map(t -> labelled(List.of(t), t.scores)).toList());
+                case FIRST, AVERAGE, MAX -> group(words(tokens, aggregation));
+            };
+            results.add(entities.stream().filter(e -> !ignored.contains(e.label())).toList());
+        }
+        return results;
+    }
+
+    /** One real token of the text with its label probabilities. */
+    private record TaggedToken(int index, int id, float[] scores, int start, int end, boolean subword) {
+    }
+
+    /** A token or word with its chosen label. */
+    private record Labelled(List<TaggedToken> tokens, String label, float score) {
+        int start() {
+            return tokens.get(0).start;
+        }
+
+        int end() {
+            return tokens.get(tokens.size() - 1).end;
+        }
+    }
+
+    private List<TaggedToken> taggedTokens(String text, Encoding encoding, float[][] logits) {
+        List<TaggedToken> tokens = new ArrayList<>();
+        for (int i = 0; i < encoding.length(); i++) {
+            if (encoding.sequenceIds()[i] < 0) {
+                continue;
+            }
+            int id = encoding.inputIds()[i];
+            int start = encoding.starts()[i];
+            boolean subword = id != tokenizer.unkId() && start > 0
+                    && text.substring(start - 1, Math.min(text.length(), start + 1)).indexOf(' ') < 0;
+            tokens.add(new TaggedToken(i, id, Scores.softmax(logits[i]), start, encoding.ends()[i], subword));
+        }
+        return tokens;
+    }
+
+    private Labelled labelled(List<TaggedToken> tokens, float[] scores) {
+        int best = Scores.argmax(scores);
+        return new Labelled(tokens, model.config().id2label().get(best), scores[best]);
+    }
+
+    /** Without aggregation the word is the SentencePiece token itself, as Hugging Face reports it. */
+    private Entity tokenEntity(Labelled l) {
+        TaggedToken t = l.tokens.get(0);
+        return new Entity(l.label, l.score, t.index, tokenizer.idToToken(t.id), t.start, t.end, false);
+    }
+
+    /** Hugging Face's aggregate_words: each word (a token and its subword continuations) labelled once. */
+    private List<Labelled> words(List<TaggedToken> tokens, Aggregation aggregation) {
+        List<Labelled> words = new ArrayList<>();
+        List<TaggedToken> word = new ArrayList<>();
+        for (TaggedToken t : tokens) {
+            if (!word.isEmpty() && !t.subword) {
+                words.add(word(word, aggregation));
+                word = new ArrayList<>();
+            }
+            word.add(t);
+        }
+        if (!word.isEmpty()) {
+            words.add(word(word, aggregation));
+        }
+        return words;
+    }
+
+    private Labelled word(List<TaggedToken> tokens, Aggregation aggregation) {
+        float[] scores = switch (aggregation) {
+            case FIRST -> tokens.get(0).scores;
+            case MAX -> tokens.stream().max(Comparator.comparingDouble(t -> t.scores[Scores.argmax(t.scores)]))
+                    .orElseThrow().scores;
+            default -> average(tokens.stream().map(TaggedToken::scores).toList());
+        };
+        return labelled(tokens, scores);
+    }
+
+    /** Hugging Face's group_entities: adjacent entities with one tag, a B- tag starting a new group. */
+    private List<Entity> group(List<Labelled> entities) {
+        List<Entity> groups = new ArrayList<>();
+        List<Labelled> current = new ArrayList<>();
+        for (Labelled e : entities) {
+            if (!current.isEmpty()) {
+                Labelled last = current.get(current.size() - 1);
+                if (!tag(e.label).equals(tag(last.label)) || e.label.startsWith("B-")) {
+                    groups.add(groupOf(current));
+                    current = new ArrayList<>();
+                }
+            }
+            current.add(e);
+        }
+        if (!current.isEmpty()) {
+            groups.add(groupOf(current));
+        }
+        return groups;
+    }
+
+    private Entity groupOf(List<Labelled> members) {
+        double score = members.stream().mapToDouble(Labelled::score).average().orElseThrow();
+        int[] ids = members.stream().flatMap(m -> m.tokens.stream()).mapToInt(TaggedToken::id).toArray();
+        return new Entity(tag(members.get(0).label), score, -1, tokenizer.decode(ids, false),
+                members.get(0).start(), members.get(members.size() - 1).end(), true);
+    }
+
+    /** The tag without its B-/I- prefix. */
+    private static String tag(String label) {
+        return label.startsWith("B-") || label.startsWith("I-") ? label.substring(2) : label;
+    }
+
+    private static float[] average(List<float[]> rows) {
+        float[] sum = new float[rows.get(0).length];
+        for (float[] r : rows) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += r[i];
+            }
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] /= rows.size();
+        }
+        return sum;
+    }
+}
