@@ -1,0 +1,108 @@
+package io.albert4j.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.albert4j.Fixtures;
+import io.albert4j.Golden;
+import io.albert4j.JsonAssert;
+import io.albert4j.cli.JsonResults;
+import io.albert4j.model.AlbertModel;
+import io.albert4j.tokenizer.AlbertTokenizer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Every entry under {@code pipelines} in the golden files, through the Java pipelines and the JSON
+ * layer: same labels, tokens, words, offsets and order; scores and features within 1e-4.
+ */
+class PipelineGoldenTest {
+    static final double TOLERANCE = 1e-4;
+    private static final Map<String, Loaded> LOADED = new HashMap<>();
+
+    record Loaded(AlbertModel model, AlbertTokenizer tokenizer) {
+    }
+
+    static Stream<Arguments> entries() {
+        List<Arguments> out = new ArrayList<>();
+        for (String model : Fixtures.TINY_MODELS) {
+            JsonNode pipelines = Golden.model(model).get("pipelines");
+            pipelines.fieldNames().forEachRemaining(task -> {
+                for (int i = 0; i < pipelines.get(task).size(); i++) {
+                    out.add(Arguments.of(model, task, i));
+                }
+            });
+        }
+        assertEquals(33, out.size(), "golden pipeline entries");
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} #{2}")
+    @MethodSource("entries")
+    void matchesHuggingFacePipeline(String modelName, String task, int index) {
+        JsonNode entry = Golden.model(modelName).get("pipelines").get(task).get(index);
+        Loaded m = loaded(modelName);
+        JsonNode actual = run(task, entry, m);
+        JsonAssert.assertMatches(entry.get("output"), actual, TOLERANCE);
+    }
+
+    /** Runs one golden entry through the Java pipeline for its task. */
+    static JsonNode run(String task, JsonNode entry, Loaded m) {
+        JsonNode input = entry.get("input");
+        return switch (task) {
+            case "fill-mask" -> JsonResults.fillMask(new FillMaskPipeline(m.model, m.tokenizer)
+                    .fill(input.asText(), entry.get("top_k").asInt(), null));
+            case "text-classification" -> JsonResults.labels(new TextClassificationPipeline(m.model, m.tokenizer)
+                    .classify(input.asText(), null, TextClassificationPipeline.ALL_LABELS, null));
+            case "text-classification-pairs" -> JsonResults.labels(new TextClassificationPipeline(m.model, m.tokenizer)
+                    .classify(input.get("text").asText(), input.get("text_pair").asText(),
+                            TextClassificationPipeline.ALL_LABELS, null));
+            case "question-answering" -> JsonResults.answers(new QuestionAnsweringPipeline(m.model, m.tokenizer)
+                    .answer(input.get("question").asText(), input.get("context").asText(), qaOptions(entry.get("options"))));
+            case "token-classification" -> JsonResults.entities(new TokenClassificationPipeline(m.model, m.tokenizer)
+                    .tag(input.asText(), Aggregation.NONE, List.of()));
+            case "feature-extraction" -> JsonResults.JSON.createArrayNode().add(JsonResults.matrix(
+                    new FeatureExtractionPipeline(m.model, m.tokenizer).tokenFeatures(input.asText())));
+            default -> throw new IllegalArgumentException("no pipeline for golden task " + task);
+        };
+    }
+
+    static QuestionAnsweringOptions qaOptions(JsonNode options) {
+        QuestionAnsweringOptions o = QuestionAnsweringOptions.defaults();
+        if (options.has("top_k")) {
+            o = o.withTopK(options.get("top_k").asInt());
+        }
+        if (options.has("max_answer_len")) {
+            o = o.withMaxAnswerLen(options.get("max_answer_len").asInt());
+        }
+        if (options.has("max_seq_len")) {
+            o = o.withMaxSeqLen(options.get("max_seq_len").asInt());
+        }
+        if (options.has("doc_stride")) {
+            o = o.withDocStride(options.get("doc_stride").asInt());
+        }
+        return o;
+    }
+
+    static synchronized Loaded loaded(String model) {
+        return LOADED.computeIfAbsent(model, name -> new Loaded(AlbertModel.load(Fixtures.modelDir(name)),
+                AlbertTokenizer.load(Fixtures.modelDir(name))));
+    }
+
+    @AfterAll
+    static void close() {
+        LOADED.values().forEach(l -> {
+            l.model.close();
+            l.tokenizer.close();
+        });
+        LOADED.clear();
+    }
+}
