@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** Reads the golden JSON files and compares nested arrays with ND4J arrays. */
 public final class Golden {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private Golden() {
     }
@@ -24,6 +24,14 @@ public final class Golden {
     public static JsonNode read(Path file) {
         try {
             return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,220 @@
+package io.albert4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.albert4j.Fixtures;
+import io.albert4j.Golden;
+import io.albert4j.JsonAssert;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The CLI run in-process on the golden pipeline inputs: its stdout parses to the golden outputs.
+ * Each error case exits with code 2, one line on stderr naming the problem, nothing on stdout.
+ */
+class CliTest {
+    static final double TOLERANCE = 1e-4;
+
+    /** What a CLI run printed. */
+    record Run(int exitCode, String out, String err) {
+        JsonNode json() {
+            return Golden.parse(out);
+        }
+    }
+
+    static Run run(String... args) {
+        return runWithInput("", args);
+    }
+
+    static Run runWithInput(String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Stream<Arguments> goldenEntries() {
+        List<Arguments> out = new ArrayList<>();
+        for (String model : Fixtures.TINY_MODELS) {
+            JsonNode pipelines = Golden.model(model).get("pipelines");
+            pipelines.fieldNames().forEachRemaining(task -> {
+                for (int i = 0; i < pipelines.get(task).size(); i++) {
+                    out.add(Arguments.of(model, task, i));
+                }
+            });
+        }
+        assertEquals(33, out.size());
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} #{2}")
+    @MethodSource("goldenEntries")
+    void printsTheGoldenPipelineOutput(String model, String task, int index) {
+        JsonNode entry = Golden.model(model).get("pipelines").get(task).get(index);
+        Run r = run(args(Fixtures.modelDir(model).toString(), task, entry));
+        assertEquals(0, r.exitCode, r.err);
+        JsonAssert.assertMatches(entry.get("output"), r.json(), TOLERANCE);
+    }
+
+    /** The command line that asks the CLI what the golden entry asked the reference pipeline. */
+    private static String[] args(String dir, String task, JsonNode entry) {
+        JsonNode input = entry.get("input");
+        List<String> a = new ArrayList<>();
+        switch (task) {
+            case "fill-mask" -> a.addAll(List.of("fill-mask", "--model", dir, "--top-k",
+                    entry.get("top_k").asText(), input.asText()));
+            case "text-classification" -> a.addAll(List.of("classify", "--model", dir, "--top-k", "all", input.asText()));
+            case "text-classification-pairs" -> a.addAll(List.of("classify", "--model", dir, "--top-k", "all",
+                    "--pair", input.get("text_pair").asText(), input.get("text").asText()));
+            case "question-answering" -> {
+                a.addAll(List.of("qa", "--model", dir, "--question", input.get("question").asText(),
+                        "--context", input.get("context").asText()));
+                entry.get("options").fields().forEachRemaining(o ->
+                        a.addAll(List.of("--" + o.getKey().replace('_', '-'), o.getValue().asText())));
+            }
+            case "token-classification" -> a.addAll(List.of("ner", "--model", dir, "--ignore-labels", "", input.asText()));
+            case "feature-extraction" -> a.addAll(List.of("embed", "--model", dir, "--pooling", "none", input.asText()));
+            default -> throw new IllegalArgumentException(task);
+        }
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void jsonLinesGiveOneResultLinePerInputLine() {
+        String dir = Fixtures.modelDir("albert-tiny-seqcls").toString();
+        JsonNode golden = Golden.model("albert-tiny-seqcls").get("pipelines").get("text-classification");
+        StringBuilder in = new StringBuilder();
+        for (JsonNode entry : golden) {
+            in.append(Golden.JSON.createObjectNode().put("text", entry.get("input").asText())).append('\n');
+        }
+        Run r = runWithInput(in.toString(), "classify", "--model", dir, "--top-k", "all", "--input", "-");
+        assertEquals(0, r.exitCode, r.err);
+        String[] lines = r.out.strip().split("\n");
+        assertEquals(golden.size(), lines.length);
+        for (int i = 0; i < lines.length; i++) {
+            JsonAssert.assertMatches(golden.get(i).get("output"), Golden.parse(lines[i]), TOLERANCE);
+        }
+    }
+
+    @Test
+    void jsonLinesFromAFile(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        String dir = Fixtures.modelDir("albert-tiny-maskedlm").toString();
+        JsonNode golden = Golden.model("albert-tiny-maskedlm").get("pipelines").get("fill-mask");
+        Path file = tmp.resolve("in.jsonl");
+        List<String> lines = new ArrayList<>();
+        golden.forEach(e -> lines.add(Golden.JSON.createObjectNode().put("text", e.get("input").asText()).toString()));
+        Files.write(file, lines);
+        Run r = run("fill-mask", "--model", dir, "--input", file.toString());
+        assertEquals(0, r.exitCode, r.err);
+        String[] out = r.out.strip().split("\n");
+        assertEquals(golden.size(), out.length);
+        for (int i = 0; i < out.length; i++) {
+            JsonAssert.assertMatches(golden.get(i).get("output"), Golden.parse(out[i]), TOLERANCE);
+        }
+    }
+
+    @Test
+    void forwardPrintsEveryOutputOfThePreTrainingClass() {
+        JsonNode golden = Golden.model("albert-tiny-pretraining").get("cases").get(0);
+        Run r = run("forward", "--model", Fixtures.modelDir("albert-tiny-pretraining").toString(),
+                golden.get("inputs").get("text").asText());
+        assertEquals(0, r.exitCode, r.err);
+        JsonNode out = r.json();
+        assertEquals(golden.get("inputs").get("input_ids"), out.get("input_ids"));
+        assertEquals(golden.get("inputs").get("token_type_ids"), out.get("token_type_ids"));
+        JsonAssert.assertMatches(golden.get("sop_logits"), out.get("sop_logits"), TOLERANCE);
+        for (String name : List.of("last_hidden_state", "pooler_output", "prediction_logits")) {
+            assertTrue(out.has(name), name);
+        }
+        JsonAssert.assertMatches(golden.get("hidden_states_first_last").get(1), out.get("last_hidden_state"), TOLERANCE);
+    }
+
+    @Test
+    void forwardTakesInputIds() {
+        JsonNode golden = Golden.model("albert-tiny-qa").get("cases").get(0);
+        String ids = golden.get("inputs").get("input_ids").get(0).toString().replaceAll("[\\[\\] ]", "");
+        Run r = run("forward", "--model", Fixtures.modelDir("albert-tiny-qa").toString(), "--input-ids", ids);
+        assertEquals(0, r.exitCode, r.err);
+        JsonAssert.assertMatches(golden.get("start_logits"), r.json().get("start_logits"), TOLERANCE);
+        JsonAssert.assertMatches(golden.get("end_logits"), r.json().get("end_logits"), TOLERANCE);
+    }
+
+    @Test
+    void tokenizePrintsIdsAndOffsets() {
+        Run r = run("tokenize", "--model", Fixtures.tokenizerDir().toString(), "Hello, my dog is cute");
+        assertEquals(0, r.exitCode, r.err);
+        JsonNode out = r.json();
+        assertEquals("[2,10975,15,51,1952,25,10901,3]", out.get("input_ids").toString());
+        assertEquals("[[0,0],[0,5],[5,6],[7,9],[10,13],[14,16],[17,21],[0,0]]", out.get("offsets").toString());
+    }
+
+    @Test
+    void fillMaskOnAQuestionAnsweringCheckpointIsAnError() {
+        assertError(run("fill-mask", "--model", Fixtures.modelDir("albert-tiny-qa").toString(), "a [MASK] b"),
+                "masked-LM head");
+    }
+
+    @Test
+    void fillMaskWithoutMaskIsAnError() {
+        assertError(run("fill-mask", "--model", Fixtures.modelDir("albert-tiny-maskedlm").toString(), "no mask here"),
+                "[MASK]");
+    }
+
+    @Test
+    void emptyQuestionIsAnError() {
+        assertError(run("qa", "--model", Fixtures.modelDir("albert-tiny-qa").toString(), "--question", "",
+                "--context", "Some context."), "question cannot be empty");
+    }
+
+    @Test
+    void unreadableModelDirectoryIsAnError() {
+        assertError(run("classify", "--model", "/nonexistent/model", "text"), "/nonexistent/model");
+    }
+
+    @Test
+    void directoryWithoutConfigIsAnError(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        assertError(run("classify", "--model", tmp.toString(), "text"), "config.json");
+    }
+
+    @Test
+    void unknownOptionIsAnError() {
+        assertError(run("classify", "--model", Fixtures.modelDir("albert-tiny-seqcls").toString(), "--colour", "x", "t"),
+                "--colour");
+    }
+
+    @Test
+    void unknownCommandIsAnError() {
+        assertError(run("translate", "x"), "translate");
+    }
+
+    @Test
+    void badJsonLineIsAnError() {
+        Run r = runWithInput("{not json\n", "classify", "--model",
+                Fixtures.modelDir("albert-tiny-seqcls").toString(), "--input", "-");
+        assertError(r, "line 1");
+    }
+
+    private static void assertError(Run r, String mention) {
+        assertEquals(2, r.exitCode, "exit code; stderr: " + r.err);
+        assertEquals("", r.out, "stdout must be empty on error");
+        String[] lines = r.err.strip().split("\n");
+        assertEquals(1, lines.length, "one line on stderr: " + r.err);
+        assertTrue(lines[0].contains(mention), "stderr should mention \"" + mention + "\": " + r.err);
+    }
+}
