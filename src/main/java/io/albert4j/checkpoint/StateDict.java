@@ -53,12 +53,14 @@ public final class StateDict implements AutoCloseable {
 
     private final CheckpointReader reader;
     private final String source;
+    private final boolean directCopy;
     private final Set<String> used = new HashSet<>();
     private boolean closed;
 
-    private StateDict(CheckpointReader reader, String source) {
+    private StateDict(CheckpointReader reader, String source, boolean directCopy) {
         this.reader = Objects.requireNonNull(reader, "reader");
         this.source = Objects.requireNonNull(source, "source");
+        this.directCopy = directCopy;
     }
 
     /**
@@ -69,14 +71,19 @@ public final class StateDict implements AutoCloseable {
      */
     public static StateDict open(Path checkpointDir) {
         CheckpointReader reader = Checkpoints.open(checkpointDir);
-        return new StateDict(reader, reader.source());
+        return new StateDict(reader, reader.source(), true);
     }
 
     /**
      * Wraps an open reader; {@code source} names it in messages. Closing the state dict closes the reader.
      */
     public static StateDict of(CheckpointReader reader, String source) {
-        return new StateDict(reader, source);
+        return new StateDict(reader, source, true);
+    }
+
+    /** For tests: {@code directCopy} false always takes the float[] path. */
+    static StateDict of(CheckpointReader reader, String source, boolean directCopy) {
+        return new StateDict(reader, source, directCopy);
     }
 
     /**
@@ -212,7 +219,7 @@ public final class StateDict implements AutoCloseable {
                 return Nd4j.create(DataType.FLOAT, shape, 'c');
             }
             INDArray array = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-            FloatBuffer view = directView(array, count);
+            FloatBuffer view = directCopy ? directView(array, count) : null;
             if (view != null) {
                 reader.readFloat32(storedKey, view);
                 if (view.position() != count) {

@@ -31,6 +31,8 @@ final class TorchWriter {
     private final Map<String, Long> storageElements = new LinkedHashMap<>();
     boolean orderedDictWithMetadata;
     boolean asParameters;
+    /** Legacy only: tensor key -> (view offset, view size) of its storage, written as view_metadata. */
+    final Map<String, long[]> legacyViews = new LinkedHashMap<>();
 
     TorchWriter storage(String key, byte[] data, int elementSize) {
         storages.put(key, data);
@@ -72,7 +74,10 @@ final class TorchWriter {
             p.global("torch._utils", "_rebuild_tensor_v2").mark();
             p.mark().unicode("storage").global("torch", t.storageType).unicode(t.storageKey).unicode("cpu")
                     .integer(storageElements.get(t.storageKey));
-            if (legacy) {
+            if (legacy && legacyViews.containsKey(t.key)) {
+                long[] view = legacyViews.get(t.key);
+                p.mark().unicode(t.storageKey + "-view").integer(view[0]).integer(view[1]).op('t');
+            } else if (legacy) {
                 p.op('N');
             }
             p.op('t').op('Q');
