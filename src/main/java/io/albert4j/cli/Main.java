@@ -60,12 +60,13 @@ public final class Main {
         to.println("Without --model, the embedded default model " + LoadedModel.DEFAULT_MODEL + " is used.");
     }
 
-    /** slf4j-simple on stderr at WARN, with ND4J's start-up banner silenced. */
+    /** slf4j-simple on stderr at WARN, with ND4J's start-up banner and DJL's GPU probe silenced. */
     private static void configureLogging() {
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.org.nd4j", "error");
         setIfAbsent("org.slf4j.simpleLogger.log.org.bytedeco", "error");
+        setIfAbsent("org.slf4j.simpleLogger.log.ai.djl", "error");
     }
 
     private static void setIfAbsent(String key, String value) {
