@@ -4,28 +4,38 @@ import io.albert4j.model.AlbertInput;
 import io.albert4j.tokenizer.Encoding;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** Pads encodings of different lengths to the longest, right-padded as Hugging Face pads. */
+/** Pads sequences of different lengths to the longest, right-padded as Hugging Face pads. */
 final class Batch {
     private Batch() {
     }
 
-    /** One model input for all encodings; padding uses {@code padId}, token type 0 and mask 0. */
+    /** One model input for all encodings (each unpadded, attention mask all ones). */
     static AlbertInput of(List<Encoding> encodings, int padId) {
-        int seq = encodings.stream().mapToInt(Encoding::length).max().orElseThrow();
-        int rows = encodings.size();
-        int[][] ids = new int[rows][seq];
-        int[][] types = new int[rows][seq];
+        return pad(encodings.stream().map(Encoding::inputIds).toList(),
+                encodings.stream().map(Encoding::tokenTypeIds).toList(), padId);
+    }
+
+    /**
+     * One model input for unpadded sequences: padding uses {@code padId}, token type 0 and
+     * attention mask 0; real tokens get attention mask 1.
+     */
+    static AlbertInput pad(List<int[]> ids, List<int[]> types, int padId) {
+        int seq = ids.stream().mapToInt(a -> a.length).max().orElseThrow();
+        int rows = ids.size();
+        int[][] paddedIds = new int[rows][seq];
+        int[][] paddedTypes = new int[rows][seq];
         int[][] mask = new int[rows][seq];
         for (int r = 0; r < rows; r++) {
-            Encoding e = encodings.get(r);
-            java.util.Arrays.fill(ids[r], padId);
-            System.arraycopy(e.inputIds(), 0, ids[r], 0, e.length());
-            System.arraycopy(e.tokenTypeIds(), 0, types[r], 0, e.length());
-            System.arraycopy(e.attentionMask(), 0, mask[r], 0, e.length());
+            int length = ids.get(r).length;
+            Arrays.fill(paddedIds[r], padId);
+            System.arraycopy(ids.get(r), 0, paddedIds[r], 0, length);
+            System.arraycopy(types.get(r), 0, paddedTypes[r], 0, length);
+            Arrays.fill(mask[r], 0, length, 1);
         }
-        return AlbertInput.of(ids, types, mask);
+        return AlbertInput.of(paddedIds, paddedTypes, mask);
     }
 
     /** Splits a list into consecutive chunks of at most {@code size}. */

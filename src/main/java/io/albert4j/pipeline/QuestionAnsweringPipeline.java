@@ -1,7 +1,6 @@
 package io.albert4j.pipeline;
 
 import io.albert4j.AlbertException;
-import io.albert4j.model.AlbertInput;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.model.AlbertOutput;
 import io.albert4j.model.Architecture;
@@ -59,7 +58,8 @@ public final class QuestionAnsweringPipeline {
         List<Answer> answers = new ArrayList<>();
         float minNullScore = Float.MAX_VALUE;
         if (!windows.isEmpty()) {
-            AlbertOutput out = model.forward(input(windows));
+            AlbertOutput out = model.forward(Batch.pad(windows.stream().map(w -> w.ids).toList(),
+                    windows.stream().map(w -> w.types).toList(), tokenizer.padId()));
             float[][] starts = out.startLogits().toFloatMatrix(); // [windows, seq]
             float[][] ends = out.endLogits().toFloatMatrix();     // [windows, seq]
             for (int w = 0; w < windows.size(); w++) {
@@ -129,21 +129,6 @@ public final class QuestionAnsweringPipeline {
             }
         }
         return windows;
-    }
-
-    private AlbertInput input(List<Window> windows) {
-        int seq = windows.stream().mapToInt(w -> w.ids.length).max().orElseThrow();
-        int[][] ids = new int[windows.size()][seq];
-        int[][] types = new int[windows.size()][seq];
-        int[][] mask = new int[windows.size()][seq];
-        for (int r = 0; r < windows.size(); r++) {
-            Window w = windows.get(r);
-            java.util.Arrays.fill(ids[r], tokenizer.padId());
-            System.arraycopy(w.ids, 0, ids[r], 0, w.ids.length);
-            System.arraycopy(w.types, 0, types[r], 0, w.ids.length);
-            java.util.Arrays.fill(mask[r], 0, w.ids.length, 1);
-        }
-        return AlbertInput.of(ids, types, mask);
     }
 
     /** Softmax over the answerable tokens and [CLS]; every other token gets Hugging Face's -10000 logit. */
