@@ -37,6 +37,20 @@ public final class Golden {
         }
     }
 
+    /** (model, task, index) of every entry under "pipelines" in the tiny models' golden files. */
+    public static List<org.junit.jupiter.params.provider.Arguments> pipelineEntries() {
+        List<org.junit.jupiter.params.provider.Arguments> out = new ArrayList<>();
+        for (String model : Fixtures.TINY_MODELS) {
+            JsonNode pipelines = model(model).get("pipelines");
+            pipelines.fieldNames().forEachRemaining(task -> {
+                for (int i = 0; i < pipelines.get(task).size(); i++) {
+                    out.add(org.junit.jupiter.params.provider.Arguments.of(model, task, i));
+                }
+            });
+        }
+        return out;
+    }
+
     public static JsonNode model(String name) {
         return read(Fixtures.golden(name));
     }

@@ -1,15 +1,39 @@
 package io.albert4j.pipeline;
 
+import io.albert4j.AlbertException;
 import io.albert4j.model.AlbertInput;
+import io.albert4j.model.AlbertModel;
+import io.albert4j.model.Architecture;
+import io.albert4j.tokenizer.EncodeOptions;
 import io.albert4j.tokenizer.Encoding;
+import io.albert4j.tokenizer.Truncation;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
-/** Pads sequences of different lengths to the longest, right-padded as Hugging Face pads. */
+/**
+ * What every pipeline does around the model: checks the head fits the task, tokenizes within the
+ * model's positions, and pads sequences of different lengths to the longest, right-padded as
+ * Hugging Face pads.
+ */
 final class Batch {
     private Batch() {
+    }
+
+    /** Fails unless the model's head is one of those the task needs. */
+    static void requireHead(AlbertModel model, String task, Architecture... accepted) {
+        if (!Arrays.asList(accepted).contains(model.architecture())) {
+            throw new AlbertException(task + " needs " + Arrays.stream(accepted).map(Architecture::className)
+                    .collect(Collectors.joining(" or ")) + "; this checkpoint is " + model.architecture().className());
+        }
+    }
+
+    /** Special tokens added, longest-first truncation to the model's max_position_embeddings. */
+    static EncodeOptions truncatedToModel(AlbertModel model) {
+        return EncodeOptions.defaults()
+                .withMaxLength(model.config().maxPositionEmbeddings()).withTruncation(Truncation.LONGEST_FIRST);
     }
 
     /** One model input for all encodings (each unpadded, attention mask all ones). */

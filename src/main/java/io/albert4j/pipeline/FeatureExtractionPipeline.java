@@ -6,7 +6,6 @@ import io.albert4j.model.AlbertOutput;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.EncodeOptions;
 import io.albert4j.tokenizer.Encoding;
-import io.albert4j.tokenizer.Truncation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -32,8 +31,7 @@ public final class FeatureExtractionPipeline {
     public FeatureExtractionPipeline(AlbertModel model, AlbertTokenizer tokenizer) {
         this.model = model;
         this.tokenizer = tokenizer;
-        this.options = EncodeOptions.defaults()
-                .withMaxLength(model.config().maxPositionEmbeddings()).withTruncation(Truncation.LONGEST_FIRST);
+        this.options = Batch.truncatedToModel(model);
     }
 
     /** [seq, hidden]: the last hidden state of every token of the text, [CLS] and [SEP] included. */

@@ -2,6 +2,7 @@ package io.albert4j.pipeline;
 
 import io.albert4j.AlbertException;
 import io.albert4j.model.AlbertModel;
+import io.albert4j.model.Architecture;
 import io.albert4j.model.AlbertOutput;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.Encoding;
@@ -25,10 +26,7 @@ public final class FillMaskPipeline {
     private final AlbertTokenizer tokenizer;
 
     public FillMaskPipeline(AlbertModel model, AlbertTokenizer tokenizer) {
-        if (!model.architecture().hasMaskedLm()) {
-            throw new AlbertException("fill-mask needs a masked-LM head (AlbertForMaskedLM or AlbertForPreTraining); "
-                    + "this checkpoint is " + model.architecture().className());
-        }
+        Batch.requireHead(model, "fill-mask", Architecture.PRE_TRAINING, Architecture.MASKED_LM);
         this.model = model;
         this.tokenizer = tokenizer;
     }

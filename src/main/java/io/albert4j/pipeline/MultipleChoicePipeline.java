@@ -7,7 +7,6 @@ import io.albert4j.model.Architecture;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.EncodeOptions;
 import io.albert4j.tokenizer.Encoding;
-import io.albert4j.tokenizer.Truncation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +22,7 @@ public final class MultipleChoicePipeline {
     private final AlbertTokenizer tokenizer;
 
     public MultipleChoicePipeline(AlbertModel model, AlbertTokenizer tokenizer) {
-        if (model.architecture() != Architecture.MULTIPLE_CHOICE) {
-            throw new AlbertException("multiple choice needs AlbertForMultipleChoice; this checkpoint is "
-                    + model.architecture().className());
-        }
+        Batch.requireHead(model, "multiple choice", Architecture.MULTIPLE_CHOICE);
         this.model = model;
         this.tokenizer = tokenizer;
     }
@@ -35,8 +31,7 @@ public final class MultipleChoicePipeline {
         if (choices == null || choices.size() < 2) {
             throw new AlbertException("multiple choice needs at least two choices");
         }
-        EncodeOptions options = EncodeOptions.defaults()
-                .withMaxLength(model.config().maxPositionEmbeddings()).withTruncation(Truncation.LONGEST_FIRST);
+        EncodeOptions options = Batch.truncatedToModel(model);
         List<Encoding> encodings = choices.stream().map(c -> tokenizer.encode(prompt, c, options)).toList();
         AlbertInput flat = Batch.of(encodings, tokenizer.padId());
         AlbertInput input = new AlbertInput(flat.inputIds(), flat.tokenTypeIds(), flat.attentionMask(), choices.size());

@@ -31,10 +31,7 @@ public final class QuestionAnsweringPipeline {
     private final AlbertTokenizer tokenizer;
 
     public QuestionAnsweringPipeline(AlbertModel model, AlbertTokenizer tokenizer) {
-        if (model.architecture() != Architecture.QUESTION_ANSWERING) {
-            throw new AlbertException("question answering needs AlbertForQuestionAnswering; this checkpoint is "
-                    + model.architecture().className());
-        }
+        Batch.requireHead(model, "question answering", Architecture.QUESTION_ANSWERING);
         this.model = model;
         this.tokenizer = tokenizer;
     }

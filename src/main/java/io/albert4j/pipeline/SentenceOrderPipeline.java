@@ -5,7 +5,6 @@ import io.albert4j.model.AlbertModel;
 import io.albert4j.model.Architecture;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.EncodeOptions;
-import io.albert4j.tokenizer.Truncation;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,10 +24,7 @@ public final class SentenceOrderPipeline {
     private final AlbertTokenizer tokenizer;
 
     public SentenceOrderPipeline(AlbertModel model, AlbertTokenizer tokenizer) {
-        if (model.architecture() != Architecture.PRE_TRAINING) {
-            throw new AlbertException("sentence-order prediction needs AlbertForPreTraining; this checkpoint is "
-                    + model.architecture().className());
-        }
+        Batch.requireHead(model, "sentence-order prediction", Architecture.PRE_TRAINING);
         this.model = model;
         this.tokenizer = tokenizer;
     }
@@ -43,8 +39,7 @@ public final class SentenceOrderPipeline {
         if (firsts.size() != seconds.size()) {
             throw new AlbertException(firsts.size() + " first segments but " + seconds.size() + " second segments");
         }
-        EncodeOptions options = EncodeOptions.defaults()
-                .withMaxLength(model.config().maxPositionEmbeddings()).withTruncation(Truncation.LONGEST_FIRST);
+        EncodeOptions options = Batch.truncatedToModel(model);
         List<io.albert4j.tokenizer.Encoding> encodings = new ArrayList<>();
         for (int i = 0; i < firsts.size(); i++) {
             encodings.add(tokenizer.encode(firsts.get(i), seconds.get(i), options));

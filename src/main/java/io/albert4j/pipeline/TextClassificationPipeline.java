@@ -6,7 +6,6 @@ import io.albert4j.model.Architecture;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.EncodeOptions;
 import io.albert4j.tokenizer.Encoding;
-import io.albert4j.tokenizer.Truncation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +24,7 @@ public final class TextClassificationPipeline {
     private final AlbertTokenizer tokenizer;
 
     public TextClassificationPipeline(AlbertModel model, AlbertTokenizer tokenizer) {
-        if (model.architecture() != Architecture.SEQUENCE_CLASSIFICATION) {
-            throw new AlbertException("text classification needs AlbertForSequenceClassification; this checkpoint is "
-                    + model.architecture().className());
-        }
+        Batch.requireHead(model, "text classification", Architecture.SEQUENCE_CLASSIFICATION);
         this.model = model;
         this.tokenizer = tokenizer;
     }
@@ -52,8 +48,7 @@ public final class TextClassificationPipeline {
             throw new AlbertException(texts.size() + " texts but " + pairs.size() + " pairs");
         }
         ScoreFunction apply = function != null ? function : ScoreFunction.defaultFor(model.config());
-        EncodeOptions options = EncodeOptions.defaults()
-                .withMaxLength(model.config().maxPositionEmbeddings()).withTruncation(Truncation.LONGEST_FIRST);
+        EncodeOptions options = Batch.truncatedToModel(model);
         List<Encoding> encodings = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             encodings.add(tokenizer.encode(texts.get(i), pairs == null ? null : pairs.get(i), options));

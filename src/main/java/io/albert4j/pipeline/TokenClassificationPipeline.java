@@ -1,12 +1,10 @@
 package io.albert4j.pipeline;
 
-import io.albert4j.AlbertException;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.model.Architecture;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.EncodeOptions;
 import io.albert4j.tokenizer.Encoding;
-import io.albert4j.tokenizer.Truncation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -32,10 +30,7 @@ public final class TokenClassificationPipeline {
     private final AlbertTokenizer tokenizer;
 
     public TokenClassificationPipeline(AlbertModel model, AlbertTokenizer tokenizer) {
-        if (model.architecture() != Architecture.TOKEN_CLASSIFICATION) {
-            throw new AlbertException("token classification needs AlbertForTokenClassification; this checkpoint is "
-                    + model.architecture().className());
-        }
+        Batch.requireHead(model, "token classification", Architecture.TOKEN_CLASSIFICATION);
         this.model = model;
         this.tokenizer = tokenizer;
     }
@@ -47,8 +42,7 @@ public final class TokenClassificationPipeline {
 
     /** Batched: one entity list per text, from one padded forward pass. */
     public List<List<Entity>> tag(List<String> texts, Aggregation aggregation, List<String> ignoreLabels) {
-        EncodeOptions options = EncodeOptions.defaults()
-                .withMaxLength(model.config().maxPositionEmbeddings()).withTruncation(Truncation.LONGEST_FIRST);
+        EncodeOptions options = Batch.truncatedToModel(model);
         List<Encoding> encodings = texts.stream().map(t -> tokenizer.encode(t, null, options)).toList();
         INDArray logits = model.forward(Batch.of(encodings, tokenizer.padId())).logits(); // [batch, seq, labels]
         Set<String> ignored = Set.copyOf(ignoreLabels == null ? DEFAULT_IGNORE_LABELS : ignoreLabels);

@@ -32,15 +32,7 @@ class PipelineGoldenTest {
     }
 
     static Stream<Arguments> entries() {
-        List<Arguments> out = new ArrayList<>();
-        for (String model : Fixtures.TINY_MODELS) {
-            JsonNode pipelines = Golden.model(model).get("pipelines");
-            pipelines.fieldNames().forEachRemaining(task -> {
-                for (int i = 0; i < pipelines.get(task).size(); i++) {
-                    out.add(Arguments.of(model, task, i));
-                }
-            });
-        }
+        List<Arguments> out = Golden.pipelineEntries();
         assertEquals(33, out.size(), "golden pipeline entries");
         return out.stream();
     }
