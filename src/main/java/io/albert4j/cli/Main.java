@@ -13,6 +13,8 @@ import java.util.Map;
  * {@code java -jar albert.jar COMMAND [options]}: ALBERT tasks on the command line. Each command
  * prints one JSON document on stdout (or one line per input line with {@code --input}); logs go to
  * stderr. Errors in the input or the model exit with code 2 and one line on stderr.
+ *
+ * <p>Thread-safe: {@link #run} keeps no state between calls; in-process callers pass their own streams.
  */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(

@@ -7,6 +7,8 @@ import io.albert4j.config.AlbertConfig;
  * Which Hugging Face class a checkpoint was saved from, and so which head runs after the encoder.
  * Chosen from {@code architectures} in config.json, or asked for explicitly (a bare encoder can be
  * loaded from any checkpoint).
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum Architecture {
     /** The bare encoder: last_hidden_state and pooler_output. */

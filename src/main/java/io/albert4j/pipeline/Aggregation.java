@@ -4,7 +4,11 @@ import io.albert4j.AlbertException;
 
 import java.util.Locale;
 
-/** Hugging Face's token-classification {@code aggregation_strategy}. */
+/**
+ * Hugging Face's token-classification {@code aggregation_strategy}.
+ *
+ * <p>Immutable and thread-safe.
+ */
 public enum Aggregation {
     /** Every token on its own. */
     NONE,

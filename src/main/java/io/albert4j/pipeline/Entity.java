@@ -6,6 +6,8 @@ package io.albert4j.pipeline;
  * {@code word} the SentencePiece token (e.g. {@code ▁zurich}). With aggregation it is a group:
  * {@code label} is "entity_group" (the tag without B-/I-), {@code index} is -1, {@code word} the
  * decoded text. {@code start}/{@code end} are UTF-16 offsets into the input text.
+ *
+ * <p>Immutable and thread-safe.
  */
 public record Entity(String label, double score, int index, String word, int start, int end, boolean grouped) {
 }

@@ -4,7 +4,11 @@ import io.albert4j.AlbertException;
 
 import java.util.Locale;
 
-/** How a sentence embedding is made from the encoder's outputs. */
+/**
+ * How a sentence embedding is made from the encoder's outputs.
+ *
+ * <p>Immutable and thread-safe.
+ */
 public enum Pooling {
     /** The last hidden state of [CLS]. */
     CLS,

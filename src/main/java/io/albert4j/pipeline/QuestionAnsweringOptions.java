@@ -5,6 +5,8 @@ import io.albert4j.AlbertException;
 /**
  * Options of the question-answering pipeline, with Hugging Face's defaults.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param topK                   answers to return (1)
  * @param maxAnswerLen           longest answer in tokens (15)
  * @param maxSeqLen              window length in tokens; 0 = min(384, the model's positions)

@@ -2,7 +2,11 @@ package io.albert4j.pipeline;
 
 import io.albert4j.config.AlbertConfig;
 
-/** Hugging Face's {@code function_to_apply}: how classification logits become scores. */
+/**
+ * Hugging Face's {@code function_to_apply}: how classification logits become scores.
+ *
+ * <p>Immutable and thread-safe.
+ */
 public enum ScoreFunction {
     SOFTMAX, SIGMOID, NONE;
 
