@@ -30,10 +30,6 @@ final class SpecialTokens {
         }
     }
 
-    int size() {
-        return tokens.size();
-    }
-
     String content(int index) {
         return tokens.get(index).content();
     }
