@@ -4,10 +4,11 @@ import io.albert4j.AlbertException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The ALBERT tokenizer: Hugging Face's slow {@code AlbertTokenizer} (transformers 4.39)
@@ -47,26 +48,21 @@ public final class AlbertTokenizer implements AutoCloseable {
 
     private AlbertTokenizer(Path modelFile, TokenizerConfig config, boolean keepAccents) {
         SpModelFile model = SpModelFile.read(modelFile);
-        try {
-            vocabulary = new Vocabulary(model);
-        } catch (IllegalStateException e) {
-            throw new AlbertException("corrupt SentencePiece model " + modelFile + ": " + e.getMessage(), e);
-        }
-        SpNormalizer normalizer = newNormalizer(model, modelFile);
+        vocabulary = corruptIfInvalid(() -> new Vocabulary(model), modelFile, "");
+        SpNormalizer normalizer = corruptIfInvalid(() -> new SpNormalizer(model), modelFile, "normalizer in ");
         List<SpecialTokens.Special> specials = new ArrayList<>();
-        specialIds = new HashSet<>();
-        config.specials.values().forEach(spec -> {
-            int id = requireInVocabulary(spec.content(), modelFile);
-            specials.add(new SpecialTokens.Special(spec.content(), id, spec.lstrip(), spec.rstrip()));
-            specialIds.add(id);
-        });
+        config.specials().values().forEach(spec -> specials.add(new SpecialTokens.Special(spec.content(),
+                idInVocabulary(vocabulary, spec.content(), modelFile), spec.lstrip(), spec.rstrip())));
         specialTokens = new SpecialTokens(specials);
-        roleIds = new java.util.HashMap<>();
-        config.roles.forEach((role, spec) -> roleIds.put(role, requireInVocabulary(spec.content(), modelFile)));
-        maskToken = config.roles.get("mask_token").content();
-        modelMaxLength = config.modelMaxLength;
-        preprocessor = new Preprocessor(config.doLowerCase, config.removeSpace, keepAccents);
-        detokenizer = new Detokenizer(vocabulary, specialIds, model, config.cleanUpSpaces);
+        specialIds = Set.copyOf(specials.stream().map(SpecialTokens.Special::id).toList());
+        Map<String, Integer> ids = new HashMap<>();
+        TokenizerConfig.DEFAULT_SPECIALS.keySet().forEach(role ->
+                ids.put(role, idInVocabulary(vocabulary, config.role(role).content(), modelFile)));
+        roleIds = Map.copyOf(ids);
+        maskToken = config.role("mask_token").content();
+        modelMaxLength = config.modelMaxLength();
+        preprocessor = new Preprocessor(config.doLowerCase(), config.removeSpace(), keepAccents);
+        detokenizer = new Detokenizer(vocabulary, specialIds, model, config.cleanUpSpaces());
         builder = new EncodingBuilder(role(config, "cls_token"), role(config, "sep_token"),
                 role(config, "pad_token"), modelMaxLength);
         sentencePiece = new NativeSentencePiece(model.bytes, modelFile);
@@ -85,7 +81,7 @@ public final class AlbertTokenizer implements AutoCloseable {
      */
     public static AlbertTokenizer load(Path checkpointDir) {
         TokenizerConfig config = readConfig(checkpointDir);
-        return new AlbertTokenizer(checkpointDir.resolve(MODEL_FILE), config, config.keepAccents);
+        return new AlbertTokenizer(checkpointDir.resolve(MODEL_FILE), config, config.keepAccents());
     }
 
     /**
@@ -106,16 +102,16 @@ public final class AlbertTokenizer implements AutoCloseable {
         return TokenizerConfig.read(checkpointDir);
     }
 
-    private static SpNormalizer newNormalizer(SpModelFile model, Path modelFile) {
+    /** Runs a step that validates the model's content, naming the file when it fails. */
+    private static <T> T corruptIfInvalid(Supplier<T> step, Path modelFile, String what) {
         try {
-            return new SpNormalizer(model);
+            return step.get();
         } catch (IllegalStateException | IndexOutOfBoundsException e) {
-            throw new AlbertException("corrupt normalizer in SentencePiece model " + modelFile + ": " + e.getMessage(),
-                    e);
+            throw new AlbertException("corrupt " + what + "SentencePiece model " + modelFile + ": " + e.getMessage(), e);
         }
     }
 
-    private int requireInVocabulary(String token, Path modelFile) {
+    private static int idInVocabulary(Vocabulary vocabulary, String token, Path modelFile) {
         if (!vocabulary.contains(token)) {
             throw new AlbertException("special token " + token + " is not in the vocabulary of " + modelFile);
         }
@@ -123,7 +119,7 @@ public final class AlbertTokenizer implements AutoCloseable {
     }
 
     private EncodingBuilder.Special role(TokenizerConfig config, String role) {
-        return new EncodingBuilder.Special(config.roles.get(role).content(), roleIds.get(role));
+        return new EncodingBuilder.Special(config.role(role).content(), roleIds.get(role));
     }
 
     /**
@@ -243,22 +239,27 @@ public final class AlbertTokenizer implements AutoCloseable {
         return vocabulary.size();
     }
 
+    /** The id of {@code <pad>}, 0 for ALBERT. */
     public int padId() {
         return roleIds.get("pad_token");
     }
 
+    /** The id of {@code [CLS]}, 2 for ALBERT. */
     public int clsId() {
         return roleIds.get("cls_token");
     }
 
+    /** The id of {@code [SEP]}, 3 for ALBERT. */
     public int sepId() {
         return roleIds.get("sep_token");
     }
 
+    /** The id of {@code [MASK]}, 4 for ALBERT. */
     public int maskId() {
         return roleIds.get("mask_token");
     }
 
+    /** The id of {@code <unk>}, 1 for ALBERT. */
     public int unkId() {
         return roleIds.get("unk_token");
     }

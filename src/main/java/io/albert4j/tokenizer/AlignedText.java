@@ -8,7 +8,7 @@ import java.util.Arrays;
  * is produced from nothing (SentencePiece's dummy prefix) has an empty range. Not thread-safe;
  * each tokenization call builds its own.
  */
-final class AlignedText {
+final class AlignedText implements CharSequence {
     private char[] chars;
     private int[] starts;
     private int[] ends;
@@ -39,12 +39,19 @@ final class AlignedText {
         length--;
     }
 
-    int length() {
+    @Override
+    public int length() {
         return length;
     }
 
-    char charAt(int index) {
+    @Override
+    public char charAt(int index) {
         return chars[index];
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+        return new String(chars, start, end - start);
     }
 
     int start(int index) {
@@ -53,10 +60,6 @@ final class AlignedText {
 
     int end(int index) {
         return ends[index];
-    }
-
-    char[] chars() {
-        return chars;
     }
 
     @Override

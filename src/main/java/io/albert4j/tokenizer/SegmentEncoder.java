@@ -1,6 +1,5 @@
 package io.albert4j.tokenizer;
 
-import java.nio.CharBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -33,7 +32,7 @@ final class SegmentEncoder {
             return;
         }
         String[] pieces = sentencePiece.pieces(text.toString());
-        AlignedText normalized = normalizer.normalize(CharBuffer.wrap(text.chars(), 0, text.length()));
+        AlignedText normalized = normalizer.normalize(text);
         Spans spans = new Spans(text, normalized);
         int first = out.size();
         int cursor = 0;

@@ -3,8 +3,9 @@ package io.albert4j.tokenizer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.stream.IntStream;
 
 /**
  * A Java re-implementation of SentencePiece's {@code Normalizer::Normalize} (precompiled
@@ -18,9 +19,11 @@ final class SpNormalizer {
     static final char SPACE_SYMBOL = '\u2581';
 
     private final int[] units;
-    private final Map<Integer, String> replacements;
+    /** Decoded replacement strings by their offset in the blob (null between string starts). */
+    private final String[] replacements;
     private final byte[] replacementBlob;
     private final String[] userDefined;
+    private final BitSet userDefinedFirstChars = new BitSet();
     private final boolean addDummyPrefix;
     private final boolean removeExtraWhitespaces;
     private final boolean escapeWhitespaces;
@@ -37,10 +40,13 @@ final class SpNormalizer {
             }
             units = new int[trieSize / 4];
             ByteBuffer.wrap(map, 4, trieSize).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(units);
-            replacementBlob = java.util.Arrays.copyOfRange(map, 4 + trieSize, map.length);
+            replacementBlob = Arrays.copyOfRange(map, 4 + trieSize, map.length);
         }
         replacements = decodeReplacements(replacementBlob);
         userDefined = userDefinedSymbols(model);
+        for (String symbol : userDefined) {
+            userDefinedFirstChars.set(symbol.charAt(0));
+        }
         addDummyPrefix = model.addDummyPrefix;
         removeExtraWhitespaces = model.removeExtraWhitespaces;
         escapeWhitespaces = model.escapeWhitespaces;
@@ -148,11 +154,14 @@ final class SpNormalizer {
         if (offset == -1) {
             return null;
         }
-        String known = replacements.get(offset);
+        String known = offset >= 0 && offset < replacements.length ? replacements[offset] : null;
         return known != null ? known : decodeAt(replacementBlob, offset);
     }
 
     private int userDefinedLength(CharSequence text, int at) {
+        if (!userDefinedFirstChars.get(text.charAt(at))) {
+            return 0;
+        }
         int best = 0;
         for (String symbol : userDefined) {
             if (symbol.length() > best && startsWith(text, at, symbol)) {
@@ -235,16 +244,16 @@ final class SpNormalizer {
     }
 
     /** The replacement strings are NUL-terminated and concatenated; values point at their starts. */
-    private static Map<Integer, String> decodeReplacements(byte[] blob) {
-        Map<Integer, String> map = new HashMap<>();
+    private static String[] decodeReplacements(byte[] blob) {
+        String[] byOffset = new String[blob.length];
         int start = 0;
         for (int i = 0; i < blob.length; i++) {
             if (blob[i] == 0) {
-                map.put(start, new String(blob, start, i - start, StandardCharsets.UTF_8));
+                byOffset[start] = new String(blob, start, i - start, StandardCharsets.UTF_8);
                 start = i + 1;
             }
         }
-        return map;
+        return byOffset;
     }
 
     private static String decodeAt(byte[] blob, int offset) {
@@ -259,7 +268,7 @@ final class SpNormalizer {
     }
 
     private static String[] userDefinedSymbols(SpModelFile model) {
-        return java.util.stream.IntStream.range(0, model.pieces.length)
+        return IntStream.range(0, model.pieces.length)
                 .filter(id -> model.types[id] == SpModelFile.TYPE_USER_DEFINED)
                 .mapToObj(id -> model.pieces[id])
                 .toArray(String[]::new);

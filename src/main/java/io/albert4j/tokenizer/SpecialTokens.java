@@ -30,10 +30,6 @@ final class SpecialTokens {
         }
     }
 
-    int size() {
-        return tokens.size();
-    }
-
     String content(int index) {
         return tokens.get(index).content();
     }
@@ -68,9 +64,8 @@ final class SpecialTokens {
         List<Chunk> raw = new ArrayList<>();
         int runStart = 0;
         int i = 0;
-        CharSequence chars = java.nio.CharBuffer.wrap(text.chars(), 0, text.length());
         while (i < text.length()) {
-            int special = matchAt(chars, i);
+            int special = matchAt(text, i);
             if (special < 0) {
                 i++;
                 continue;

@@ -3,6 +3,7 @@ package io.albert4j.tokenizer;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.albert4j.AlbertException;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -12,6 +13,8 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The settings of a Hugging Face ALBERT tokenizer directory: {@code tokenizer_config.json} and
@@ -20,8 +23,9 @@ import java.util.Map;
  * Immutable once read.
  */
 final class TokenizerConfig {
-    static final String CONFIG_FILE = "tokenizer_config.json";
-    static final String SPECIAL_TOKENS_FILE = "special_tokens_map.json";
+    private static final Logger LOG = LoggerFactory.getLogger(TokenizerConfig.class);
+    private static final String CONFIG_FILE = "tokenizer_config.json";
+    private static final String SPECIAL_TOKENS_FILE = "special_tokens_map.json";
     /** The roles of {@code AlbertTokenizer}'s special tokens, with their default contents. */
     static final Map<String, String> DEFAULT_SPECIALS = defaultSpecials();
 
@@ -29,48 +33,70 @@ final class TokenizerConfig {
     record TokenSpec(String content, boolean lstrip, boolean rstrip) {
     }
 
-    boolean doLowerCase = true;
-    boolean removeSpace = true;
-    boolean keepAccents;
-    boolean cleanUpSpaces = true;
-    long modelMaxLength = Long.MAX_VALUE;
-    /** Role (e.g. {@code mask_token}) to token. */
-    final Map<String, TokenSpec> roles = new LinkedHashMap<>();
-    /** Every special token by content: the roles' plus additional and added special tokens. */
-    final Map<String, TokenSpec> specials = new LinkedHashMap<>();
+    private boolean doLowerCase = true;
+    private boolean removeSpace = true;
+    private boolean keepAccents;
+    private boolean cleanUpSpaces = true;
+    private long modelMaxLength = Long.MAX_VALUE;
+    private final Map<String, TokenSpec> roles = new LinkedHashMap<>();
+    private final Map<String, TokenSpec> specials = new LinkedHashMap<>();
 
     private TokenizerConfig() {
         DEFAULT_SPECIALS.forEach((role, content) ->
                 roles.put(role, new TokenSpec(content, role.equals("mask_token"), false)));
     }
 
+    boolean doLowerCase() {
+        return doLowerCase;
+    }
+
+    boolean removeSpace() {
+        return removeSpace;
+    }
+
+    boolean keepAccents() {
+        return keepAccents;
+    }
+
+    boolean cleanUpSpaces() {
+        return cleanUpSpaces;
+    }
+
+    /** {@code model_max_length}, {@link Long#MAX_VALUE} when absent or larger. */
+    long modelMaxLength() {
+        return modelMaxLength;
+    }
+
+    /** The token of a role such as {@code mask_token} (every role of {@link #DEFAULT_SPECIALS} is set). */
+    TokenSpec role(String role) {
+        return roles.get(role);
+    }
+
+    /** Every special token: the roles' plus additional and added special tokens, by content. */
+    Map<String, TokenSpec> specials() {
+        return Collections.unmodifiableMap(specials);
+    }
+
     static TokenizerConfig read(Path dir) {
+        Path configFile = dir.resolve(CONFIG_FILE);
+        Path mapFile = dir.resolve(SPECIAL_TOKENS_FILE);
+        JsonNode tokenizerConfig = readJson(configFile);
+        JsonNode specialTokensMap = readJson(mapFile);
         TokenizerConfig config = new TokenizerConfig();
-        JsonNode tokenizerConfig = readJson(dir.resolve(CONFIG_FILE));
-        JsonNode specialTokensMap = readJson(dir.resolve(SPECIAL_TOKENS_FILE));
-        if (tokenizerConfig != null) {
-            config.readSettings(tokenizerConfig, dir.resolve(CONFIG_FILE));
-            config.readRoles(tokenizerConfig, dir.resolve(CONFIG_FILE));
-        }
-        if (specialTokensMap != null) {
-            config.readRoles(specialTokensMap, dir.resolve(SPECIAL_TOKENS_FILE));
-        }
+        config.readSettings(tokenizerConfig, configFile);
+        config.readRoles(tokenizerConfig, configFile);
+        config.readRoles(specialTokensMap, mapFile);
         config.roles.values().forEach(spec -> config.specials.put(spec.content(), spec));
-        if (tokenizerConfig != null) {
-            config.readAdditional(tokenizerConfig, dir.resolve(CONFIG_FILE));
-        }
-        if (specialTokensMap != null) {
-            config.readAdditional(specialTokensMap, dir.resolve(SPECIAL_TOKENS_FILE));
-        }
-        if (tokenizerConfig != null) {
-            config.readAddedTokensDecoder(tokenizerConfig, dir.resolve(CONFIG_FILE));
-        }
+        config.readAdditional(tokenizerConfig, configFile);
+        config.readAdditional(specialTokensMap, mapFile);
+        config.readAddedTokensDecoder(tokenizerConfig, configFile);
         return config;
     }
 
+    /** The file's JSON object; an empty object when the file does not exist. */
     private static JsonNode readJson(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return null;
+        if (!Files.exists(file)) {
+            return JsonNodeFactory.instance.objectNode();
         }
         try {
             JsonNode node = new ObjectMapper().readTree(file.toFile());
@@ -146,6 +172,9 @@ final class TokenizerConfig {
             boolean special = entry.getValue().path("special").asBoolean(false);
             if (special || specials.containsKey(spec.content())) {
                 specials.put(spec.content(), spec);
+            } else {
+                LOG.warn("{}: non-special added token {} is not supported and is tokenized as text", file,
+                        spec.content());
             }
             roles.replaceAll((role, old) -> old.content().equals(spec.content()) ? spec : old);
         }

@@ -9,8 +9,8 @@ public enum Truncation {
     /** Never truncate. */
     NONE,
     /**
-     * Remove tokens from the longer sequence first; once both have the same length, alternately
-     * (the first sequence gets the smaller half).
+     * Remove tokens from the longer sequence until both have the same length, then from both
+     * equally, the second losing one more when the number left to remove is odd.
      */
     LONGEST_FIRST,
     /** Remove tokens from the first sequence only; it must keep at least one token. */

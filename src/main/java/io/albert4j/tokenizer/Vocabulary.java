@@ -36,10 +36,6 @@ final class Vocabulary {
         return pieces.length;
     }
 
-    int unkId() {
-        return unkId;
-    }
-
     int id(String piece) {
         Integer id = ids.get(piece);
         return id == null ? unkId : id;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.albert4j.Fixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +27,22 @@ final class GoldenCases {
     static List<JsonNode> list(String key) {
         List<JsonNode> out = new ArrayList<>();
         ROOT.get(key).forEach(out::add);
+        return out;
+    }
+
+    /**
+     * Real text available without {@code ../shared}: every golden text and pair, and the lines of
+     * the fixtures README.
+     */
+    static List<String> texts() {
+        List<String> out = new ArrayList<>();
+        list("single").forEach(c -> out.add(c.get("text").textValue()));
+        list("pairs").forEach(c -> out.add(c.get("text_pair").textValue()));
+        try {
+            out.addAll(Files.readAllLines(Fixtures.resource("README.md")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return out;
     }
 
