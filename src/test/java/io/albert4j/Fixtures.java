@@ -31,9 +31,18 @@ public final class Fixtures {
 
     /** A resource under {@code src/test/resources/fixtures}, as a file path. */
     public static Path resource(String relative) {
-        URL url = Fixtures.class.getResource("/fixtures/" + relative);
+        return classpathFile("/fixtures/" + relative);
+    }
+
+    /** The demo model's fixed held-out evaluation sample, written by scripts/train_demo_model.py. */
+    public static Path demoHeldOutSample() {
+        return classpathFile("/demo/heldout-sample.json");
+    }
+
+    private static Path classpathFile(String absolute) {
+        URL url = Fixtures.class.getResource(absolute);
         if (url == null) {
-            throw new IllegalStateException("test fixture missing: src/test/resources/fixtures/" + relative);
+            throw new IllegalStateException("test resource missing: src/test/resources" + absolute);
         }
         try {
             return Path.of(url.toURI());
