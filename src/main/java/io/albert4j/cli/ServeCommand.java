@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * {@code serve [--model DIR] [--host H] [--port P] [--threads N] [--max-batch N] [--max-wait-ms N]
- * [--queue-size N] [--max-body-bytes N] [--shutdown-timeout-ms N]}: the HTTP inference server
+ * [--queue-size N] [--max-body-bytes N] [--max-inputs N] [--shutdown-timeout-ms N]}: the HTTP inference server
  * ({@link AlbertServer}). Prints one line on stderr once listening, then serves until SIGTERM or
  * SIGINT, which finish the requests in flight before the process exits.
  */
@@ -20,13 +20,13 @@ final class ServeCommand implements Command {
     @Override
     public String usage() {
         return "[--model DIR] [--host 127.0.0.1] [--port 8080] [--threads N] [--max-batch 32] [--max-wait-ms 5] "
-                + "[--queue-size 256] [--max-body-bytes 1048576] [--shutdown-timeout-ms 30000]";
+                + "[--queue-size 256] [--max-body-bytes 1048576] [--max-inputs 256] [--shutdown-timeout-ms 30000]";
     }
 
     @Override
     public Set<String> valueOptions() {
         return Set.of("--model", "--host", "--port", "--threads", "--max-batch", "--max-wait-ms", "--queue-size",
-                "--max-body-bytes", "--shutdown-timeout-ms");
+                "--max-body-bytes", "--max-inputs", "--shutdown-timeout-ms");
     }
 
     @Override
@@ -55,6 +55,7 @@ final class ServeCommand implements Command {
                     .withMaxWaitMs(args.intValue("--max-wait-ms", d.maxWaitMs()))
                     .withQueueSize(args.intValue("--queue-size", d.queueSize()))
                     .withMaxBodyBytes(args.intValue("--max-body-bytes", (int) d.maxBodyBytes()))
+                    .withMaxInputs(args.intValue("--max-inputs", d.maxInputs()))
                     .withShutdownTimeoutMs(args.intValue("--shutdown-timeout-ms", d.shutdownTimeoutMs()));
         } catch (IllegalArgumentException e) {
             throw new CliException("serve: " + e.getMessage());

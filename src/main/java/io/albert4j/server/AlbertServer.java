@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Requests that arrive together are run as one forward pass (dynamic batching, see
  * {@link ServerOptions#maxWaitMs()} and {@link ServerOptions#maxBatch()}). Errors are JSON
  * {@code {"error": "..."}}: 400 for malformed JSON, wrong fields or input the model refuses, 404 for
- * an unknown route, 405 for a wrong method, 413 for a body over {@link ServerOptions#maxBodyBytes()},
+ * an unknown route, 405 for a wrong method, 413 for a body over {@link ServerOptions#maxBodyBytes()} or
+ * more inputs than {@link ServerOptions#maxInputs()},
  * 503 with {@code Retry-After} when the queue is full or the server is stopping; 500 only for a bug.
  *
  * <p>The HTTP layer is the JDK's own {@code com.sun.net.httpserver}: no dependency, HTTP/1.1 with
@@ -302,7 +303,12 @@ public final class AlbertServer implements AutoCloseable {
         batcher.arriving().incrementAndGet();
         try {
             byte[] body = readBody(call.exchange);
-            work = new Batcher.Work(task.parse(body));
+            Job job = task.parse(body);
+            if (job.inputs().size() > options.maxInputs()) {
+                throw new HttpError(413, "the request has " + job.inputs().size() + " inputs; the limit is "
+                        + options.maxInputs() + " (--max-inputs)");
+            }
+            work = new Batcher.Work(job);
             if (!batcher.offer(work)) {
                 throw new HttpError(503, stopping ? "server is shutting down"
                         : "the request queue is full (" + options.queueSize() + " waiting); retry later");
@@ -398,6 +404,7 @@ public final class AlbertServer implements AutoCloseable {
         limits.put("max_wait_ms", options.maxWaitMs());
         limits.put("queue_size", options.queueSize());
         limits.put("max_body_bytes", options.maxBodyBytes());
+        limits.put("max_inputs", options.maxInputs());
         limits.put("shutdown_timeout_ms", options.shutdownTimeoutMs());
         o.set("counters", counters.toJson(batcher.queued(), batcher.running()));
         return o;

@@ -1,6 +1,5 @@
 package io.albert4j.server;
 
-import io.albert4j.AlbertException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,10 +214,5 @@ final class Batcher implements AutoCloseable {
         if (thread.isAlive()) {
             thread.interrupt();
         }
-    }
-
-    /** For messages: whether e is an input error (answered 400) rather than a failure (500). */
-    static boolean isInputError(Throwable e) {
-        return e instanceof AlbertException || e instanceof HttpError;
     }
 }

@@ -60,6 +60,17 @@ class ServerErrorsTest {
     }
 
     @Test
+    void tooManyInputsIs413() {
+        ServerTestSupport.Reply reply = post(classifier, "{\"inputs\": " + ServerTestSupport.array(
+                java.util.Collections.nCopies(ServerOptions.DEFAULT_MAX_INPUTS + 1, "\"t\"")) + "}");
+        assertEquals(413, reply.status());
+        assertTrue(reply.error().contains("the limit is 256 (--max-inputs)"), reply.error());
+        JsonNode atLimit = ServerTestSupport.ok(classifier, "{\"inputs\": " + ServerTestSupport.array(
+                java.util.Collections.nCopies(ServerOptions.DEFAULT_MAX_INPUTS, "\"t\"")) + "}");
+        assertEquals(ServerOptions.DEFAULT_MAX_INPUTS, atLimit.size());
+    }
+
+    @Test
     void malformedJsonIs400() {
         assertBadRequest(classifier, "{\"inputs\": \"unterminated", "malformed JSON");
         assertBadRequest(classifier, "", "empty request body");
@@ -132,7 +143,7 @@ class ServerErrorsTest {
      */
     @Test
     void fullQueueIs503WithRetryAfter() {
-        AlbertServer server = ServerTestSupport.start("albert-tiny-seqcls", o -> o.withQueueSize(1));
+        AlbertServer server = ServerTestSupport.start("albert-tiny-seqcls", o -> o.withQueueSize(1).withMaxInputs(1000));
         try {
             CompletableFuture<ServerTestSupport.Reply> heavy = postAsync(server, ServerTestSupport.heavyClassificationBody(400));
             await("the long request runs", () -> counters(server).get("running").intValue() == 1);
@@ -155,7 +166,7 @@ class ServerErrorsTest {
     /** A request that fails inside a shared forward pass fails alone; the others get their answers. */
     @Test
     void failingRequestFailsAloneInABatch() {
-        AlbertServer server = ServerTestSupport.start("albert-tiny-maskedlm", o -> o.withQueueSize(8));
+        AlbertServer server = ServerTestSupport.start("albert-tiny-maskedlm", o -> o.withQueueSize(8).withMaxInputs(1000));
         try {
             StringBuilder heavy = new StringBuilder("{\"inputs\": [");
             for (int i = 0; i < 300; i++) {

@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ServerShutdownTest {
     @Test
     void stopFinishesRequestsInFlight() throws Exception {
-        AlbertServer server = ServerTestSupport.start("albert-tiny-seqcls");
+        AlbertServer server = ServerTestSupport.start("albert-tiny-seqcls", o -> o.withMaxInputs(1000));
         int port = server.port();
         CompletableFuture<ServerTestSupport.Reply> heavy = postAsync(server, ServerTestSupport.heavyClassificationBody(400));
         await("the long request runs", () -> counters(server).get("running").intValue() == 1);
@@ -73,7 +73,7 @@ class ServerShutdownTest {
         Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
         Process process = new ProcessBuilder(javaBin.toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "serve", "--model", Fixtures.modelDir("albert-tiny-seqcls").toString(),
-                "--port", "0", "--threads", "2").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                "--port", "0", "--threads", "2", "--max-inputs", "1000").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             List<String> stderr = Collections.synchronizedList(new ArrayList<>());
             CompletableFuture<URI> listening = new CompletableFuture<>();
