@@ -8,6 +8,7 @@ import io.albert4j.AlbertException;
 import io.albert4j.cli.JsonResults;
 import io.albert4j.config.AlbertConfig;
 import io.albert4j.model.AlbertModel;
+import io.albert4j.model.Architecture;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -392,7 +393,8 @@ public final class AlbertServer implements AutoCloseable {
         config.put("hidden_act", c.hiddenAct().configName());
         config.put("max_position_embeddings", c.maxPositionEmbeddings());
         config.put("type_vocab_size", c.typeVocabSize());
-        if (!model.architecture().hasMaskedLm() && model.architecture() != io.albert4j.model.Architecture.ALBERT_MODEL) {
+        if (model.architecture() == Architecture.SEQUENCE_CLASSIFICATION
+                || model.architecture() == Architecture.TOKEN_CLASSIFICATION) {
             c.id2label().forEach(config.putArray("labels")::add);
         }
         ObjectNode library = o.putObject("library");

@@ -278,6 +278,20 @@ class ServerTasksTest {
         assertTrue(counters.get("mean_batch_size").doubleValue() >= 1.0);
     }
 
+    @Test
+    void eachArchitectureIsServedAsItsTask() {
+        Map<String, String> tasks = Map.of("albert-tiny-maskedlm", "fill-mask", "albert-tiny-pretraining", "fill-mask",
+                "albert-tiny-seqcls", "text-classification", "albert-tiny-qa", "question-answering",
+                "albert-tiny-tokcls", "token-classification", "albert-tiny-groups", "feature-extraction");
+        tasks.forEach((fixture, task) -> {
+            JsonNode info = get(server(fixture), "/info").json();
+            assertEquals(task, info.get("task").textValue(), fixture);
+            boolean labelled = task.equals("text-classification") || task.equals("token-classification");
+            assertEquals(labelled, info.get("config").has("labels"), fixture + " lists labels only for classifiers");
+        });
+        assertEquals(5, get(server("albert-tiny-tokcls"), "/info").json().get("config").get("labels").size());
+    }
+
     private static JsonNode wrap(JsonNode list) {
         return io.albert4j.cli.JsonResults.JSON.createArrayNode().add(list);
     }
