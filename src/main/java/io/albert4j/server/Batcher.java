@@ -99,8 +99,9 @@ final class Batcher implements AutoCloseable {
                 LOG.error("batcher failure", e); // execute() completes every future; this is a bug
             }
         }
-        Work left;
-        while ((left = queue.poll()) != null) {
+        Work left = carried;
+        carried = null;
+        for (; left != null; left = queue.poll()) {
             left.result.completeExceptionally(new HttpError(503, "server is shutting down"));
         }
     }
