@@ -1,0 +1,64 @@
+package io.albert4j.cli;
+
+import io.albert4j.server.AlbertServer;
+import io.albert4j.server.ServerOptions;
+
+import java.util.Set;
+
+/**
+ * {@code serve [--model DIR] [--host H] [--port P] [--threads N] [--max-batch N] [--max-wait-ms N]
+ * [--queue-size N] [--max-body-bytes N] [--max-inputs N] [--shutdown-timeout-ms N]}: the HTTP inference server
+ * ({@link AlbertServer}). Prints one line on stderr once listening, then serves until SIGTERM or
+ * SIGINT, which finish the requests in flight before the process exits.
+ */
+final class ServeCommand implements Command {
+    @Override
+    public String name() {
+        return "serve";
+    }
+
+    @Override
+    public String usage() {
+        return "[--model DIR] [--host 127.0.0.1] [--port 8080] [--threads N] [--max-batch 32] [--max-wait-ms 5] "
+                + "[--queue-size 256] [--max-body-bytes 1048576] [--max-inputs 256] [--shutdown-timeout-ms 30000]";
+    }
+
+    @Override
+    public Set<String> valueOptions() {
+        return Set.of("--model", "--host", "--port", "--threads", "--max-batch", "--max-wait-ms", "--queue-size",
+                "--max-body-bytes", "--max-inputs", "--shutdown-timeout-ms");
+    }
+
+    @Override
+    public int run(CliArgs args, Console console) throws InterruptedException {
+        if (!args.positional().isEmpty()) {
+            throw new CliException("serve: unexpected argument \"" + args.positional().get(0) + "\"");
+        }
+        ServerOptions options = options(args);
+        AlbertServer server = AlbertServer.start(options);
+        Thread hook = new Thread(server::stop, "albert-serve-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        console.err().println("albert serve: " + server.task() + " model " + options.modelDir() + " listening on "
+                + server.uri());
+        console.err().flush();
+        server.awaitStop();
+        return 0;
+    }
+
+    private static ServerOptions options(CliArgs args) {
+        ServerOptions d = ServerOptions.defaults(LoadedModel.resolve(args.value("--model")));
+        try {
+            return d.withHost(args.value("--host", d.host()))
+                    .withPort(args.intValue("--port", d.port()))
+                    .withThreads(args.intValue("--threads", d.threads()))
+                    .withMaxBatch(args.intValue("--max-batch", d.maxBatch()))
+                    .withMaxWaitMs(args.intValue("--max-wait-ms", d.maxWaitMs()))
+                    .withQueueSize(args.intValue("--queue-size", d.queueSize()))
+                    .withMaxBodyBytes(args.intValue("--max-body-bytes", (int) d.maxBodyBytes()))
+                    .withMaxInputs(args.intValue("--max-inputs", d.maxInputs()))
+                    .withShutdownTimeoutMs(args.intValue("--shutdown-timeout-ms", d.shutdownTimeoutMs()));
+        } catch (IllegalArgumentException e) {
+            throw new CliException("serve: " + e.getMessage());
+        }
+    }
+}
