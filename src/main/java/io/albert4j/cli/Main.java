@@ -18,7 +18,7 @@ public final class Main {
     private static final List<Command> COMMANDS = List.of(
             new TaskCommands.FillMask(), new TaskCommands.Classify(), new TaskCommands.QuestionAnswering(),
             new TaskCommands.Ner(), new TaskCommands.Embed(), new TaskCommands.SentenceOrder(),
-            new TaskCommands.Choose(), new TokenizeCommand(), new ForwardCommand());
+            new TaskCommands.Choose(), new TokenizeCommand(), new ForwardCommand(), new BenchCommand());
 
     private Main() {
     }
