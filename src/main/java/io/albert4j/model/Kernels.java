@@ -187,13 +187,15 @@ final class Kernels {
         }
         Parallelism.forRange(batch * heads * seq, grain(seq), (from, to) -> {
             float[] row = new float[seq];
+            float[] negK = new float[seq];
+            float[] factor = new float[seq];
             for (int at = from; at < to; at++) {
                 int b = at / (heads * seq);
                 float[] mask = additiveMask[b];
                 int n = valid[b];
                 int base = at * seq;
                 sb.get(base, row, 0, n);
-                softmaxRow(row, mask, n, scale);
+                softmaxRow(row, mask, n, scale, negK, factor);
                 java.util.Arrays.fill(row, n, seq, 0f);
                 sb.put(base, row, 0, seq);
             }
@@ -210,24 +212,49 @@ final class Kernels {
         return mask.length;
     }
 
-    /** row[0..n) = softmax(scale·row + mask) over the first n entries. */
-    private static void softmaxRow(float[] row, float[] mask, int n, float scale) {
-        float max = Float.NEGATIVE_INFINITY;
+    /** row[0..n) = softmax(scale·row + mask) over the first n entries; negK, factor: scratch of n. */
+    static void softmaxRow(float[] row, float[] mask, int n, float scale, float[] negK, float[] factor) {
         for (int j = 0; j < n; j++) {
-            float v = row[j] * scale + mask[j];
-            row[j] = v;
-            max = Math.max(max, v);
+            row[j] = row[j] * scale + mask[j];
         }
-        float sum = 0f;
-        for (int j = 0; j < n; j++) {
-            float v = (float) Math.exp(row[j] - max);
-            row[j] = v;
-            sum += v;
-        }
-        float inv = 1f / sum;
+        float max = max(row, n);
+        expShifted(row, n, max, negK, factor);
+        float inv = 1f / sum(row, n);
         for (int j = 0; j < n; j++) {
             row[j] *= inv;
         }
+    }
+
+    /** max of a[0..n), with four independent chains. */
+    private static float max(float[] a, int n) {
+        float m0 = Float.NEGATIVE_INFINITY, m1 = m0, m2 = m0, m3 = m0;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            m0 = Math.max(m0, a[j]);
+            m1 = Math.max(m1, a[j + 1]);
+            m2 = Math.max(m2, a[j + 2]);
+            m3 = Math.max(m3, a[j + 3]);
+        }
+        for (; j < n; j++) {
+            m0 = Math.max(m0, a[j]);
+        }
+        return Math.max(Math.max(m0, m1), Math.max(m2, m3));
+    }
+
+    /** sum of a[0..n), with four independent chains. */
+    private static float sum(float[] a, int n) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += a[j];
+            s1 += a[j + 1];
+            s2 += a[j + 2];
+            s3 += a[j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += a[j];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /**
@@ -311,6 +338,69 @@ final class Kernels {
             case SIGMOID -> 1f / (1f + (float) Math.exp(-x));
             case LINEAR -> x;
         };
+    }
+
+    /**
+     * exp(x) for x ≤ 0 in float32 within 2e-7 relative error (exact 0 below -100), with only float
+     * arithmetic, min and max, so that loops over it vectorise (JDK 17's C2 does not vectorise
+     * Math.exp nor the int/float bit moves of the usual 2^k construction). Cody–Waite reduction
+     * x = k·ln2 + r, |r| ≤ ln2/2, a degree-6 polynomial for exp(r), and 2^k for the integer k in
+     * [-126, 0] built from exact power-of-two factors selected by clamped steps.
+     */
+    static float expNonPositive(float x) {
+        float[] one = {x};
+        expShifted(one, 1, 0f, new float[1], new float[1]);
+        return one[0];
+    }
+
+    /**
+     * row[j] = exp(row[j] - shift) for j &lt; n, where row[j] ≤ shift; see {@link #expNonPositive}.
+     * Three short passes (scratch arrays of at least n) rather than one long loop body: C2 only
+     * unrolls, and so vectorises, loops with small bodies.
+     */
+    static void expShifted(float[] row, int n, float shift, float[] negK, float[] factor) {
+        for (int j = 0; j < n; j++) {
+            float x = row[j] - shift;
+            factor[j] = Math.min(1f, Math.max(0f, x + 100f));              // 0 for x ≤ -100, else 1
+            float c = Math.max(x, -87.33654f);
+            float k = (c * 1.44269504088896341f + 12582912f) - 12582912f; // round(c / ln2), in [-126, 0]
+            float r = c - k * 0.693145751953125f - k * 1.428606765330187045e-06f;
+            float p = 1.9875691500e-4f;
+            p = p * r + 1.3981999507e-3f;
+            p = p * r + 8.3334519073e-3f;
+            p = p * r + 4.1665795894e-2f;
+            p = p * r + 1.6666665459e-1f;
+            p = p * r + 5.0000001201e-1f;
+            row[j] = p * r * r + r + 1f;                                     // exp(r)
+            negK[j] = -k;
+        }
+        for (int j = 0; j < n; j++) {                                        // 2^-m, m in [0, 126]: bits 64, 32, 16
+            float m = negK[j];
+            float b = Math.min(1f, Math.max(0f, m - 63f));
+            float scale = b * 0x1p-64f + (1f - b);
+            m -= 64f * b;
+            b = Math.min(1f, Math.max(0f, m - 31f));
+            scale *= b * 0x1p-32f + (1f - b);
+            m -= 32f * b;
+            b = Math.min(1f, Math.max(0f, m - 15f));
+            scale *= b * 0x1p-16f + (1f - b);
+            negK[j] = m - 16f * b;
+            factor[j] *= scale;
+        }
+        for (int j = 0; j < n; j++) {                                        // bits 8, 4, 2, 1
+            float m = negK[j];
+            float b = Math.min(1f, Math.max(0f, m - 7f));
+            float scale = b * 0x1p-8f + (1f - b);
+            m -= 8f * b;
+            b = Math.min(1f, Math.max(0f, m - 3f));
+            scale *= b * 0x1p-4f + (1f - b);
+            m -= 4f * b;
+            b = Math.min(1f, Math.max(0f, m - 1f));
+            scale *= b * 0x1p-2f + (1f - b);
+            m -= 2f * b;
+            scale *= m * 0.5f + (1f - m);                                    // m is now 0 or 1
+            row[j] *= scale * factor[j];
+        }
     }
 
     /**

@@ -1,61 +1,75 @@
 package io.albert4j.model;
 
 import io.albert4j.config.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Ad-hoc timing of each stage of one layer at a given shape: {@code StageProfile batch seq reps}. */
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Ad-hoc per-stage timing of one albert-base layer (random weights):
+ * {@code java -cp ... io.albert4j.model.StageProfile BATCH SEQ REPS}. Prints ms per stage.
+ */
 public final class StageProfile {
     public static void main(String[] a) {
         int batch = Integer.parseInt(a[0]);
         int seq = Integer.parseInt(a[1]);
         int reps = Integer.parseInt(a[2]);
         int rows = batch * seq, h = 768, inter = 3072, heads = 12, hs = 64;
-        INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, h).subi(0.5).dup('c');
-        INDArray wqkv = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 3 * h, h).subi(0.5).muli(0.05).dup('c');
-        INDArray w1 = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, inter, h).subi(0.5).muli(0.05).dup('c');
-        INDArray w2 = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, h, inter).subi(0.5).muli(0.05).dup('c');
-        float[] b1 = new float[inter];
-        float[] bh = new float[h];
+        INDArray x = rand(rows, h, 1f);
+        Linear qkv = new Linear(rand(3 * h, h, 0.05f), new float[3 * h]);
+        Linear dense = new Linear(rand(h, h, 0.05f), new float[h]);
+        Linear ffn = new Linear(rand(inter, h, 0.05f), new float[inter]);
+        Linear ffnOut = new Linear(rand(h, inter, 0.05f), new float[h]);
         float[] g = new float[h];
-        java.util.Arrays.fill(g, 1f);
+        Arrays.fill(g, 1f);
+        float[] zero = new float[h];
         float[][] mask = new float[batch][seq];
-        Linear qkv = new Linear(wqkv, new float[3 * h]);
-        for (int it = 0; it < 3; it++) {
-            long t0 = System.nanoTime();
-            INDArray q = null;
-            for (int r = 0; r < reps; r++) q = qkv.project(x);
-            long t1 = System.nanoTime();
-            INDArray split = null;
-            for (int r = 0; r < reps; r++) split = q.reshape('c', batch, seq, 3, heads, hs).permute(2, 0, 3, 1, 4).dup('c');
-            long t2 = System.nanoTime();
-            INDArray qq = split.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0)).reshape('c', (long) batch * heads, seq, hs);
-            INDArray scores = Kernels.allocate((long) batch * heads, seq, seq);
-            for (int r = 0; r < reps; r++) Nd4j.matmul(qq, qq, scores, false, true, false);
-            long t3 = System.nanoTime();
-            for (int r = 0; r < reps; r++) Kernels.maskedSoftmax(scores, mask, heads, 0.125f);
-            long t4 = System.nanoTime();
-            INDArray ctx = Kernels.allocate((long) batch * heads, seq, hs);
-            for (int r = 0; r < reps; r++) Nd4j.matmul(scores, qq, ctx, false, false, false);
-            long t5 = System.nanoTime();
-            INDArray merged = null;
-            for (int r = 0; r < reps; r++) merged = ctx.reshape('c', batch, heads, seq, hs).permute(0, 2, 1, 3).dup('c').reshape('c', rows, h);
-            long t6 = System.nanoTime();
-            INDArray out = Kernels.allocate(rows, h);
-            for (int r = 0; r < reps; r++) Kernels.addBiasResidualLayerNorm(out.dup(), bh, x, g, bh, 1e-12f, out);
-            long t7 = System.nanoTime();
-            INDArray inner = null;
-            for (int r = 0; r < reps; r++) inner = new Linear(w1, b1).project(x);
-            long t8 = System.nanoTime();
-            for (int r = 0; r < reps; r++) Kernels.addBiasActivation(inner, b1, Activation.GELU_NEW);
-            long t9 = System.nanoTime();
-            INDArray o2 = null;
-            for (int r = 0; r < reps; r++) o2 = new Linear(w2, bh).project(inner);
-            long t10 = System.nanoTime();
-            double d = reps * 1e6;
-            System.out.printf("qkv %.2f | split %.2f | scores %.2f | softmax %.2f | ctx %.2f | merge %.2f | ln %.2f | ffn1 %.2f | gelu %.2f | ffn2 %.2f ms%n",
-                    (t1 - t0) / d, (t2 - t1) / d, (t3 - t2) / d, (t4 - t3) / d, (t5 - t4) / d, (t6 - t5) / d, (t7 - t6) / d,
-                    (t8 - t7) / d, (t9 - t8) / d, (t10 - t9) / d);
+        Workspace ws = new Workspace();
+        INDArray q = ws.get("qkv", rows, 3 * h);
+        INDArray query = ws.get("query", (long) batch * heads, seq, hs);
+        INDArray key = ws.get("key", (long) batch * heads, seq, hs);
+        INDArray value = ws.get("value", (long) batch * heads, seq, hs);
+        INDArray scores = ws.get("scores", (long) batch * heads, seq, seq);
+        INDArray ctx = ws.get("context", (long) batch * heads, seq, hs);
+        INDArray merged = ws.get("merged", rows, h);
+        INDArray proj = ws.get("projected", rows, h);
+        INDArray att = ws.get("attended", rows, h);
+        INDArray inner = ws.get("inner", rows, inter);
+        INDArray out = ws.get("out", rows, h);
+        Map<String, Runnable> stages = new LinkedHashMap<>();
+        stages.put("qkv", () -> qkv.projectInto(x, q));
+        stages.put("split", () -> Kernels.splitHeads(q, qkv.bias, batch, seq, heads, hs, query, key, value));
+        stages.put("scores", () -> Nd4j.matmul(query, key, scores, false, true, false));
+        stages.put("softmax", () -> Kernels.maskedSoftmax(scores, mask, heads, 0.125f));
+        stages.put("ctx", () -> Nd4j.matmul(scores, value, ctx, false, false, false));
+        stages.put("merge", () -> Kernels.mergeHeads(ctx, batch, seq, heads, hs, merged));
+        stages.put("dense", () -> dense.projectInto(merged, proj));
+        stages.put("ln1", () -> Kernels.addBiasResidualLayerNorm(proj, zero, x, g, zero, 1e-12f, att));
+        stages.put("ffn1", () -> ffn.projectInto(att, inner));
+        stages.put("gelu", () -> Kernels.addBiasActivation(inner, ffn.bias, Activation.GELU_NEW));
+        stages.put("ffn2", () -> ffnOut.projectInto(inner, out));
+        stages.put("ln2", () -> Kernels.addBiasResidualLayerNorm(out, zero, att, g, zero, 1e-12f, out));
+        for (int it = 0; it < 4; it++) {
+            StringBuilder line = new StringBuilder();
+            double total = 0;
+            for (Map.Entry<String, Runnable> e : stages.entrySet()) {
+                long t0 = System.nanoTime();
+                for (int r = 0; r < reps; r++) {
+                    e.getValue().run();
+                }
+                double ms = (System.nanoTime() - t0) / (reps * 1e6);
+                total += ms;
+                line.append(String.format("%s %.2f | ", e.getKey(), ms));
+            }
+            System.out.println(line.append(String.format("layer %.2f ms", total)));
         }
+    }
+
+    private static INDArray rand(int r, int c, float scale) {
+        return Nd4j.rand(DataType.FLOAT, r, c).subi(0.5).muli(scale).dup('c');
     }
 }
