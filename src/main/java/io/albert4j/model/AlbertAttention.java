@@ -5,6 +5,8 @@ import io.albert4j.config.AlbertConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
+
 /**
  * Hugging Face's {@code AlbertAttention}: bidirectional multi-head self-attention with the padding
  * mask, output projection, residual and LayerNorm. The query, key and value weights are stacked
@@ -12,6 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Immutable; thread-safe (activations live in the caller's {@link Workspace}).
  */
 final class AlbertAttention {
+    /** Attention scores held at once, in floats (16 MB); larger batches run in chunks of sequences. */
+    static final long SCORES_BUDGET = 4L << 20;
     private final Linear queryKeyValue; // weight [3·hidden, hidden], bias [3·hidden]
     private final Linear dense;         // [hidden, hidden]
     private final LayerNorm layerNorm;  // [hidden]
@@ -43,22 +47,27 @@ final class AlbertAttention {
         int batch = additiveMask.length;
         int seq = additiveMask[0].length;
         long rows = (long) batch * seq;
-        long matrices = (long) batch * heads;
         INDArray qkv = ws.get("qkv", rows, 3L * hiddenSize);                // [batch·seq, 3·hidden]
         queryKeyValue.projectInto(hidden, qkv);
-        INDArray query = ws.get("query", matrices, seq, headSize);          // [batch·heads, seq, headSize]
-        INDArray key = ws.get("key", matrices, seq, headSize);
-        INDArray value = ws.get("value", matrices, seq, headSize);
-        Kernels.splitHeads(qkv, queryKeyValue.bias, batch, seq, heads, headSize, query, key, value);
-
-        INDArray scores = ws.get("scores", matrices, seq, seq);             // [batch·heads, seq, seq]
-        Nd4j.matmul(query, key, scores, false, true, false);
-        Kernels.maskedSoftmax(scores, additiveMask, heads, scale);
-        INDArray context = ws.get("context", matrices, seq, headSize);      // [batch·heads, seq, headSize]
-        Nd4j.matmul(scores, value, context, false, false, false);
-
         INDArray merged = ws.get("merged", rows, hiddenSize);               // [batch·seq, hidden]
-        Kernels.mergeHeads(context, batch, seq, heads, headSize, merged);
+        // Attention over chunks of sequences, so that the [chunk·heads, seq, seq] scores stay small
+        // (cache-resident at seq 128; bounded memory at batch 32 × 512).
+        int chunk = (int) Math.max(1, Math.min(batch, SCORES_BUDGET / ((long) heads * seq * seq)));
+        for (int first = 0; first < batch; first += chunk) {
+            int n = Math.min(chunk, batch - first);
+            String tag = n == chunk ? "" : "tail";
+            long matrices = (long) n * heads;
+            INDArray query = ws.get("query" + tag, matrices, seq, headSize); // [n·heads, seq, headSize]
+            INDArray key = ws.get("key" + tag, matrices, seq, headSize);
+            INDArray value = ws.get("value" + tag, matrices, seq, headSize);
+            Kernels.splitHeads(qkv, queryKeyValue.bias, first, n, seq, heads, headSize, query, key, value);
+            INDArray scores = ws.get("scores" + tag, matrices, seq, seq);     // [n·heads, seq, seq]
+            Nd4j.matmul(query, key, scores, false, true, false);
+            Kernels.maskedSoftmax(scores, Arrays.copyOfRange(additiveMask, first, first + n), heads, scale);
+            INDArray context = ws.get("context" + tag, matrices, seq, headSize); // [n·heads, seq, headSize]
+            Nd4j.matmul(scores, value, context, false, false, false);
+            Kernels.mergeHeads(context, first, n, seq, heads, headSize, merged);
+        }
         INDArray projected = ws.get("projected", rows, hiddenSize);
         dense.projectInto(merged, projected);
         INDArray out = ws.get("attended", rows, hiddenSize);

@@ -264,14 +264,24 @@ final class Kernels {
      */
     static void splitHeads(INDArray qkv, float[] bias, int batch, int seq, int heads, int headSize,
                            INDArray query, INDArray key, INDArray value) {
+        splitHeads(qkv, bias, 0, batch, seq, heads, headSize, query, key, value);
+    }
+
+    /**
+     * {@link #splitHeads} for the sequences [firstSequence, firstSequence + batch) of qkv only: the
+     * outputs are [batch·heads, seq, headSize] for those sequences.
+     */
+    static void splitHeads(INDArray qkv, float[] bias, int firstSequence, int batch, int seq, int heads,
+                           int headSize, INDArray query, INDArray key, INDArray value) {
         FloatBuffer src = floats(qkv);
         FloatBuffer[] dst = {floats(query), floats(key), floats(value)};
         int hidden = heads * headSize;
         int width = 3 * hidden;
+        int firstRow = firstSequence * seq;
         Parallelism.forRange(batch * seq, grain(width), (from, to) -> {
             float[] row = new float[width];
             for (int r = from; r < to; r++) {
-                src.get(r * width, row, 0, width);
+                src.get((firstRow + r) * width, row, 0, width);
                 for (int j = 0; j < width; j++) {
                     row[j] += bias[j];
                 }
@@ -289,9 +299,16 @@ final class Kernels {
 
     /** The inverse layout: context [batch·heads, seq, headSize] → merged [batch·seq, heads·headSize]. */
     static void mergeHeads(INDArray context, int batch, int seq, int heads, int headSize, INDArray merged) {
+        mergeHeads(context, 0, batch, seq, heads, headSize, merged);
+    }
+
+    /** {@link #mergeHeads} of a context for sequences [firstSequence, firstSequence + batch) of merged. */
+    static void mergeHeads(INDArray context, int firstSequence, int batch, int seq, int heads, int headSize,
+                           INDArray merged) {
         FloatBuffer src = floats(context);
         FloatBuffer dst = floats(merged);
         int hidden = heads * headSize;
+        int firstRow = firstSequence * seq;
         Parallelism.forRange(batch * seq, grain(hidden), (from, to) -> {
             float[] row = new float[hidden];
             for (int r = from; r < to; r++) {
@@ -300,7 +317,7 @@ final class Kernels {
                 for (int h = 0; h < heads; h++) {
                     src.get(((b * heads + h) * seq + s) * headSize, row, h * headSize, headSize);
                 }
-                dst.put(r * hidden, row, 0, hidden);
+                dst.put((firstRow + r) * hidden, row, 0, hidden);
             }
         });
     }

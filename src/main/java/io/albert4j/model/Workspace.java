@@ -23,14 +23,18 @@ final class Workspace {
     INDArray get(String name, long... shape) {
         INDArray a = buffers.get(name);
         if (a == null || !Arrays.equals(a.shape(), shape)) {
+            if (a != null) {
+                a.close(); // the workspace's own buffer, referenced nowhere else: free it now, not at GC
+            }
             a = Kernels.allocate(shape);
             buffers.put(name, a);
         }
         return a;
     }
 
-    /** Drops every buffer (their off-heap memory is freed once collected). */
+    /** Frees every buffer. */
     void clear() {
+        buffers.values().forEach(INDArray::close);
         buffers.clear();
     }
 }
