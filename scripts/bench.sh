@@ -75,6 +75,19 @@ for shape in "1 16" "1 128" "8 128"; do
   done
 done
 
+# Per-stage profile of one layer at 8 x 128, before (LegacyKernels, fresh arrays, permute+dup)
+# and after the performance work, alternating in one JVM.
+if mvn -B -q -o test-compile >/dev/null 2>&1 && \
+   mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >/dev/null 2>&1; then
+  reps=10; [ "$QUICK" = 1 ] && reps=2
+  for shape in "8 128" "1 16"; do
+    set -- $shape
+    java -Xmx1g -Dorg.bytedeco.javacpp.maxbytes=2G -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+      io.albert4j.model.StageProfile "$1" "$2" "$([ "$1" = 1 ] && echo $((reps * 20)) || echo $reps)" 2>/dev/null \
+      | grep -E '^(before|after)' > "$RES/stages_${1}x${2}.txt" || true
+  done
+fi
+
 # Cold start: JVM start to JSON, fill-mask with a tiny model; default flags, then with an AppCDS
 # archive (created by one training run) and C1 only, as a short-lived CLI would run.
 if [ -d "$TINY" ]; then

@@ -136,6 +136,35 @@ if cp:
           % (statistics.median(cc[0]), " ".join("%.2f" % x for x in cc[0]), statistics.median(cc[1])))
     w("")
 
+for shape in ("8x128", "1x16"):
+    try:
+        with open(os.path.join(res, "stages_%s.txt" % shape)) as f:
+            lines = [l.rstrip() for l in f if l.strip()]
+    except OSError:
+        lines = []
+    if len(lines) >= 2:
+        def parse(line):
+            parts = line.split(None, 1)[1].split("|")
+            return [(p.split()[0], float(p.split()[1])) for p in parts if p.strip()]
+        before = [parse(l) for l in lines if l.startswith("before")][1:] or [parse(l) for l in lines if l.startswith("before")]
+        after = [parse(l) for l in lines if l.startswith("after")][1:] or [parse(l) for l in lines if l.startswith("after")]
+        names = [n for n, _ in before[0]]
+        med = lambda runs, i: statistics.median(r[i][1] for r in runs)
+        w("## One layer, stage by stage, before and after (%s)" % shape.replace("x", " × "))
+        w("")
+        w("`io.albert4j.model.StageProfile` (test code): one albert-base layer on random weights, each stage")
+        w("repeated; *before* is the code as it was before this work (commit 5ac30ef: fresh ND4J arrays per op,")
+        w("permute + dup head split/merge, `LegacyKernels`' scalar FloatBuffer loops with Math.exp-based tanh and")
+        w("softmax), *after* is the current code; the two alternate in one JVM (medians of %d rounds, first round"
+          % (len(before)))
+        w("dropped). ms per stage.")
+        w("")
+        w("| stage | " + " | ".join(names) + " |")
+        w("| --- |" + " --- |" * len(names))
+        w("| before | " + " | ".join("%.2f" % med(before, i) for i in range(len(names))) + " |")
+        w("| after | " + " | ".join("%.2f" % med(after, i) for i in range(len(names))) + " |")
+        w("")
+
 w("## Targets")
 w("")
 w("| target | required | measured | met |")
