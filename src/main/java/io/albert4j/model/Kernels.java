@@ -12,8 +12,11 @@ import java.nio.FloatBuffer;
  * The hand-written float32 kernels of the forward pass: fused where ND4J would make several passes
  * (bias + activation, bias + residual + LayerNorm, scale + mask + softmax), and written out where
  * ND4J 1.0.0-M2.1 is wrong (its LayerNorm has no epsilon, its gelu is x·sigmoid(1.702x)).
- * Each kernel works on whole, c-ordered, non-view float arrays through their direct buffers.
- * The test suite checks each against a plain double-precision reference.
+ * Each kernel works on whole, c-ordered, non-view float arrays through their direct buffers: it
+ * bulk-copies a row into a {@code float[]}, computes there in call- and branch-free loops that C2
+ * unrolls and vectorises (AVX2), writes the row back, and splits the rows over
+ * {@link Parallelism#threads()} threads. {@code KernelsTest} checks each against the plain
+ * double-precision {@code ReferenceKernels}.
  *
  * <p>Stateless; thread-safe as long as callers pass distinct output arrays.
  */
