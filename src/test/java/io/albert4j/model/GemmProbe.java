@@ -6,7 +6,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Ad-hoc: Nd4j.gemm with a transpose flag vs. a pre-transposed weight vs. cblas_sgemm directly. */
+/**
+ * Ad-hoc: {@code GemmProbe ROWS OUT REPS}: Nd4j.gemm with a transpose flag on an [out, 768] weight vs.
+ * a pre-transposed weight vs. cblas_sgemm directly vs. {@link Linear#projectInto} (which splits the
+ * output columns over the kernel threads for few rows).
+ */
 public final class GemmProbe {
     public static void main(String[] a) {
         int m = Integer.parseInt(a[0]), k = 768, n = Integer.parseInt(a[1]), reps = Integer.parseInt(a[2]);
@@ -26,9 +30,13 @@ public final class GemmProbe {
             for (int r = 0; r < reps; r++) openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
                     openblas_nolapack.CblasNoTrans, openblas_nolapack.CblasTrans, m, n, k, 1f, px, k, pw, k, 0f, po, n);
             long t3 = System.nanoTime();
+            Linear linear = new Linear(w, new float[n]);
+            for (int r = 0; r < reps; r++) linear.projectInto(x, out);
+            long t4 = System.nanoTime();
             double f = 2.0 * m * n * k * reps;
-            System.out.printf("m=%d n=%d: gemm(transB) %.3f ms %.0f GF/s | gemm(pre-transposed) %.3f ms %.0f GF/s | cblas transB %.3f ms %.0f GF/s%n",
-                    m, n, (t1 - t0) / 1e6 / reps, f / (t1 - t0), (t2 - t1) / 1e6 / reps, f / (t2 - t1), (t3 - t2) / 1e6 / reps, f / (t3 - t2));
+            System.out.printf("m=%d n=%d: gemm(transB) %.3f ms %.0f GF/s | gemm(pre-transposed) %.3f ms %.0f GF/s | cblas transB %.3f ms %.0f GF/s | Linear.projectInto %.3f ms %.0f GF/s%n",
+                    m, n, (t1 - t0) / 1e6 / reps, f / (t1 - t0), (t2 - t1) / 1e6 / reps, f / (t2 - t1), (t3 - t2) / 1e6 / reps, f / (t3 - t2),
+                    (t4 - t3) / 1e6 / reps, f / (t4 - t3));
         }
     }
 }
