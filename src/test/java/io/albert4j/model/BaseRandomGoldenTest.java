@@ -18,8 +18,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * albert-base-random (the exact albert-base-v2 shape, ../shared only) against Hugging Face: the
- * speed work's kernels at full size, both the few-rows path (10 tokens: GEMMs split over threads)
- * and the many-rows path (90 tokens), on 1 and 2 kernel threads.
+ * speed work's kernels at full size (10 and 90 tokens), on 1 and 2 kernel threads.
  */
 class BaseRandomGoldenTest {
     private static AlbertModel model;

@@ -8,8 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Ad-hoc: {@code GemmProbe ROWS OUT REPS}: Nd4j.gemm with a transpose flag on an [out, 768] weight vs.
- * a pre-transposed weight vs. cblas_sgemm directly vs. {@link Linear#projectInto} (which splits the
- * output columns over the kernel threads for few rows).
+ * a pre-transposed weight vs. cblas_sgemm directly vs. {@link Linear#projectInto}.
  */
 public final class GemmProbe {
     public static void main(String[] a) {
