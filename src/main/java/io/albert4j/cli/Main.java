@@ -21,7 +21,7 @@ public final class Main {
             new TaskCommands.FillMask(), new TaskCommands.Classify(), new TaskCommands.QuestionAnswering(),
             new TaskCommands.Ner(), new TaskCommands.Embed(), new TaskCommands.SentenceOrder(),
             new TaskCommands.Choose(), new TokenizeCommand(), new ForwardCommand(), new EvaluateCommand(),
-            new ServeCommand());
+            new ServeCommand(), new BenchCommand());
 
     private Main() {
     }

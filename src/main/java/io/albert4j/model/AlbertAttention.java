@@ -4,21 +4,25 @@ import io.albert4j.checkpoint.StateDict;
 import io.albert4j.config.AlbertConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.Arrays;
 
 /**
  * Hugging Face's {@code AlbertAttention}: bidirectional multi-head self-attention with the padding
  * mask, output projection, residual and LayerNorm. The query, key and value weights are stacked
  * into one [3·hidden, hidden] matrix at load so that one GEMM computes all three.
- * Immutable; thread-safe.
+ * Immutable; thread-safe (activations live in the caller's {@link Workspace}).
  */
 final class AlbertAttention {
+    /** Attention scores held at once, in floats (16 MB); larger batches run in chunks of sequences. */
+    static final long SCORES_BUDGET = 4L << 20;
     private final Linear queryKeyValue; // weight [3·hidden, hidden], bias [3·hidden]
     private final Linear dense;         // [hidden, hidden]
     private final LayerNorm layerNorm;  // [hidden]
     private final int heads;
     private final int headSize;
     private final float scale;
+    private final int hiddenSize;
 
     AlbertAttention(StateDict weights, String prefix, AlbertConfig config) {
         int h = config.hiddenSize();
@@ -32,41 +36,44 @@ final class AlbertAttention {
         heads = config.numAttentionHeads();
         headSize = config.headSize();
         scale = (float) (1.0 / Math.sqrt(headSize));
+        hiddenSize = heads * headSize;
     }
 
     /**
-     * hidden: [batch·seq, hidden]; additiveMask: [batch][seq].
-     * Returns LayerNorm(hidden + dense(attention(hidden))): [batch·seq, hidden].
+     * hidden: [batch·seq, hidden]; additiveMask: [batch][seq]. Returns LayerNorm(hidden +
+     * dense(attention(hidden))): [batch·seq, hidden], in the workspace buffer "attended".
      */
-    INDArray forward(INDArray hidden, float[][] additiveMask) {
+    INDArray forward(INDArray hidden, float[][] additiveMask, Workspace ws) {
         int batch = additiveMask.length;
         int seq = additiveMask[0].length;
-        int hiddenSize = heads * headSize;
-        INDArray qkv = queryKeyValue.forward(hidden); // [batch·seq, 3·hidden]
-        INDArray split = qkv.reshape('c', batch, seq, 3, heads, headSize)
-                .permute(2, 0, 3, 1, 4).dup('c');   // [3, batch, heads, seq, headSize]
-        INDArray query = perHead(split, 0, batch, seq);  // [batch·heads, seq, headSize]
-        INDArray key = perHead(split, 1, batch, seq);
-        INDArray value = perHead(split, 2, batch, seq);
-
-        INDArray scores = Kernels.allocate((long) batch * heads, seq, seq); // [batch·heads, seq, seq]
-        Nd4j.matmul(query, key, scores, false, true, false);
-        Kernels.maskedSoftmax(scores, additiveMask, heads, scale);
-        INDArray context = Kernels.allocate((long) batch * heads, seq, headSize); // [batch·heads, seq, headSize]
-        Nd4j.matmul(scores, value, context, false, false, false);
-
-        INDArray merged = context.reshape('c', batch, heads, seq, headSize)
-                .permute(0, 2, 1, 3).dup('c').reshape('c', (long) batch * seq, hiddenSize); // [batch·seq, hidden]
-        INDArray projected = dense.project(merged); // [batch·seq, hidden]
-        INDArray out = Kernels.allocate(hidden.shape());
+        long rows = (long) batch * seq;
+        INDArray qkv = ws.get("qkv", rows, 3L * hiddenSize);                // [batch·seq, 3·hidden]
+        queryKeyValue.projectInto(hidden, qkv);
+        INDArray merged = ws.get("merged", rows, hiddenSize);               // [batch·seq, hidden]
+        // Attention over chunks of sequences, so that the [chunk·heads, seq, seq] scores stay small
+        // (cache-resident at seq 128; bounded memory at batch 32 × 512).
+        int chunk = (int) Math.max(1, Math.min(batch, SCORES_BUDGET / ((long) heads * seq * seq)));
+        for (int first = 0; first < batch; first += chunk) {
+            int n = Math.min(chunk, batch - first);
+            String tag = n == chunk ? "" : "tail";
+            long matrices = (long) n * heads;
+            INDArray query = ws.get("query" + tag, matrices, seq, headSize); // [n·heads, seq, headSize]
+            INDArray key = ws.get("key" + tag, matrices, seq, headSize);
+            INDArray value = ws.get("value" + tag, matrices, seq, headSize);
+            Kernels.splitHeads(qkv, queryKeyValue.bias, first, n, seq, heads, headSize, query, key, value);
+            INDArray scores = ws.get("scores" + tag, matrices, seq, seq);     // [n·heads, seq, seq]
+            Nd4j.matmul(query, key, scores, false, true, false);
+            Kernels.maskedSoftmax(scores, Arrays.copyOfRange(additiveMask, first, first + n), heads, scale);
+            INDArray context = ws.get("context" + tag, matrices, seq, headSize); // [n·heads, seq, headSize]
+            Nd4j.matmul(scores, value, context, false, false, false);
+            Kernels.mergeHeads(context, first, n, seq, heads, headSize, merged);
+        }
+        INDArray projected = ws.get("projected", rows, hiddenSize);
+        dense.projectInto(merged, projected);
+        INDArray out = ws.get("attended", rows, hiddenSize);
         Kernels.addBiasResidualLayerNorm(projected, dense.bias, hidden,
                 layerNorm.gamma(), layerNorm.beta(), layerNorm.eps(), out);
         return out;
-    }
-
-    private INDArray perHead(INDArray split, int which, int batch, int seq) {
-        return split.get(NDArrayIndex.point(which), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-                NDArrayIndex.all()).reshape('c', (long) batch * heads, seq, headSize);
     }
 
     private static float[] concat(float[]... parts) {

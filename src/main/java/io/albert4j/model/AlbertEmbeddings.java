@@ -27,8 +27,8 @@ final class AlbertEmbeddings {
         layerNorm = LayerNorm.load(weights, PREFIX + "LayerNorm", e, config.layerNormEps());
     }
 
-    /** [batch·seq, embedding] embeddings of every token, after LayerNorm. */
-    INDArray forward(AlbertInput input) {
+    /** [batch·seq, embedding] embeddings of every token, after LayerNorm, in the workspace. */
+    INDArray forward(AlbertInput input, Workspace ws) {
         int rows = input.rows();
         int seq = input.seqLength();
         if (seq > config.maxPositionEmbeddings()) {
@@ -37,7 +37,7 @@ final class AlbertEmbeddings {
         }
         int[] ids = flatten(input.inputIds(), config.vocabSize(), "input_ids", "vocab_size");
         int[] types = flatten(input.tokenTypeIds(), config.typeVocabSize(), "token_type_ids", "type_vocab_size");
-        INDArray out = Kernels.allocate((long) rows * seq, config.embeddingSize());
+        INDArray out = ws.get("embedded", (long) rows * seq, config.embeddingSize());
         Kernels.embed(wordEmbeddings, positions, tokenTypes, ids, types, seq,
                 layerNorm.gamma(), layerNorm.beta(), layerNorm.eps(), out);
         return out;

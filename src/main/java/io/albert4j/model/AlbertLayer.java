@@ -26,14 +26,14 @@ final class AlbertLayer {
         activation = config.hiddenAct();
     }
 
-    /** hidden: [batch·seq, hidden] → [batch·seq, hidden]. */
-    INDArray forward(INDArray hidden, float[][] additiveMask) {
-        INDArray attended = attention.forward(hidden, additiveMask);   // [batch·seq, hidden]
-        INDArray inner = ffn.project(attended);                         // [batch·seq, intermediate]
+    /** hidden: [batch·seq, hidden] → out [batch·seq, hidden] (not the same array as hidden). */
+    void forward(INDArray hidden, float[][] additiveMask, Workspace ws, INDArray out) {
+        INDArray attended = attention.forward(hidden, additiveMask, ws);   // [batch·seq, hidden]
+        INDArray inner = ws.get("inner", attended.rows(), ffn.outFeatures()); // [batch·seq, intermediate]
+        ffn.projectInto(attended, inner);
         Kernels.addBiasActivation(inner, ffn.bias, activation);
-        INDArray out = ffnOutput.project(inner);                        // [batch·seq, hidden]
+        ffnOutput.projectInto(inner, out);                                  // [batch·seq, hidden]
         Kernels.addBiasResidualLayerNorm(out, ffnOutput.bias, attended, fullLayerLayerNorm.gamma(),
                 fullLayerLayerNorm.beta(), fullLayerLayerNorm.eps(), out);
-        return out;
     }
 }

@@ -22,12 +22,7 @@ final class AlbertLayerGroup {
         layers = List.copyOf(list);
     }
 
-    /** hidden: [batch·seq, hidden] → [batch·seq, hidden]. */
-    INDArray forward(INDArray hidden, float[][] additiveMask) {
-        INDArray h = hidden;
-        for (AlbertLayer layer : layers) {
-            h = layer.forward(h, additiveMask);
-        }
-        return h;
+    List<AlbertLayer> layers() {
+        return layers;
     }
 }

@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * config.json (or the one asked for). Outputs match Hugging Face transformers' float32 outputs.
  *
  * <p>Thread-safe: the model is immutable once loaded and may be shared by any number of threads;
- * each {@link #forward} call keeps its activations to itself. After {@link #close()} a forward pass
+ * each {@link #forward} call keeps its activations to itself: intermediate buffers are reused from a
+ * per-thread workspace (one set per calling thread, sized for the last shape that thread ran, so a
+ * thread that ran a large batch holds about 60 MB per 1,024 tokens until it runs a smaller one or
+ * calls {@link #releaseWorkspace()}), and every returned array is freshly allocated. After {@link #close()} a forward pass
  * fails with {@link IllegalStateException}; the off-heap weights are freed once the model is
  * unreachable. Closing twice is harmless.
  *
@@ -45,6 +48,8 @@ public final class AlbertModel implements AutoCloseable {
     private final AlbertMLMHead maskedLm; // null unless the architecture has it
     private final Linear head;            // task classifier (sop / classifier / qa_outputs) or null
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Per-thread activation buffers, reused by every forward pass of the same shape on a thread. */
+    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
     private AlbertModel(AlbertConfig config, Architecture architecture, StateDict weights) {
         this.config = config;
@@ -114,7 +119,8 @@ public final class AlbertModel implements AutoCloseable {
         int seq = input.seqLength();
         float[][] mask = additiveMask(input.attentionMask());
         List<INDArray> states = outputHiddenStates ? new ArrayList<>() : null;
-        INDArray hidden = transformer.forward(embeddings.forward(input), mask, states); // [rows·seq, hidden]
+        Workspace ws = workspaces.get();
+        INDArray hidden = transformer.forward(embeddings.forward(input, ws), mask, states, ws); // [rows·seq, hidden]
         INDArray pooled = pooler == null ? null : pool(hidden, rows, seq);             // [rows, hidden]
         INDArray logits = null;
         INDArray sop = null;
@@ -134,6 +140,11 @@ public final class AlbertModel implements AutoCloseable {
         }
         return new AlbertOutput(asBatch(hidden, rows, seq), pooled, logits, sop, start, end,
                 states == null ? null : states.stream().map(s -> asBatch(s, rows, seq)).toList(), maskedLm);
+    }
+
+    /** Drops the calling thread's reusable activation buffers (the next forward pass reallocates them). */
+    public void releaseWorkspace() {
+        workspaces.get().clear();
     }
 
     /** Marks the model closed: later forward passes fail. Idempotent. */

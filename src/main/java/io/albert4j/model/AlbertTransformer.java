@@ -31,16 +31,30 @@ final class AlbertTransformer {
     }
 
     /**
-     * embedded: [batch·seq, embedding] → [batch·seq, hidden]. When {@code hiddenStates} is not null it
-     * receives the projection output and the output of every application, as Hugging Face's
-     * {@code output_hidden_states} lists them.
+     * embedded: [batch·seq, embedding] → [batch·seq, hidden], a fresh array. When {@code hiddenStates}
+     * is not null it receives the projection output and the output of every application (fresh
+     * arrays), as Hugging Face's {@code output_hidden_states} lists them. Intermediate activations
+     * ping-pong between two buffers of the caller's workspace.
      */
-    INDArray forward(INDArray embedded, float[][] additiveMask, List<INDArray> hiddenStates) {
-        INDArray hidden = embeddingHiddenMappingIn.forward(embedded);
+    INDArray forward(INDArray embedded, float[][] additiveMask, List<INDArray> hiddenStates, Workspace ws) {
+        long rows = embedded.rows();
+        long hiddenSize = embeddingHiddenMappingIn.outFeatures();
+        INDArray ping = ws.get("hiddenA", rows, hiddenSize);
+        INDArray pong = ws.get("hiddenB", rows, hiddenSize);
+        INDArray hidden = hiddenStates != null ? Kernels.allocate(rows, hiddenSize) : ping;
+        embeddingHiddenMappingIn.projectInto(embedded, hidden);
+        Kernels.addBias(hidden, embeddingHiddenMappingIn.bias);
         record(hiddenStates, hidden);
         int layersPerGroup = numHiddenLayers / groups.size();
         for (int i = 0; i < numHiddenLayers; i++) {
-            hidden = groups.get(i / layersPerGroup).forward(hidden, additiveMask);
+            List<AlbertLayer> layers = groups.get(i / layersPerGroup).layers();
+            for (int l = 0; l < layers.size(); l++) {
+                boolean groupOutput = l == layers.size() - 1;
+                boolean fresh = groupOutput && (hiddenStates != null || i == numHiddenLayers - 1);
+                INDArray out = fresh ? Kernels.allocate(rows, hiddenSize) : hidden == ping ? pong : ping;
+                layers.get(l).forward(hidden, additiveMask, ws, out);
+                hidden = out;
+            }
             record(hiddenStates, hidden);
         }
         return hidden;

@@ -30,8 +30,13 @@ final class Linear {
     /** x·Wᵀ without the bias, for callers that fuse the bias into their next kernel. x: [rows, in]. */
     INDArray project(INDArray x) {
         INDArray out = Kernels.allocate(x.rows(), outFeatures()); // [rows, out]
-        Nd4j.gemm(x, weight, out, false, true, 1.0, 0.0);
+        projectInto(x, out);
         return out;
+    }
+
+    /** out = x·Wᵀ (no bias) into a caller's buffer. x: [rows, in]; out: [rows, out]. */
+    void projectInto(INDArray x, INDArray out) {
+        Nd4j.gemm(x, weight, out, false, true, 1.0, 0.0);
     }
 
     /** x·Wᵀ + b. x: [rows, in] → [rows, out]. */

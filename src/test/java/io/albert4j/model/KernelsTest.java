@@ -1,0 +1,247 @@
+package io.albert4j.model;
+
+import io.albert4j.config.Activation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Each fast kernel against its double-precision scalar reference in {@link ReferenceKernels}. */
+class KernelsTest {
+    private final Random random = new Random(7);
+
+    @AfterEach
+    void restoreThreads() {
+        Parallelism.setThreads(2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void biasActivationMatchesReference(Activation activation) {
+        for (int threads : new int[] {1, 2}) {
+            Parallelism.setThreads(threads);
+            float[][] x = matrix(67, 301, 4f); // odd sizes: vector tails; wide range: saturated tanh
+            x[0][0] = 0f;
+            x[0][1] = 30f;
+            x[0][2] = -30f;
+            x[0][3] = 1e-6f;
+            float[] bias = vector(301, 1f);
+            bias[0] = bias[1] = bias[2] = bias[3] = 0f;
+            INDArray a = Nd4j.create(x);
+            Kernels.addBiasActivation(a, bias, activation);
+            assertClose(ReferenceKernels.addBiasActivation(x, bias, activation), a.toFloatMatrix(), 2e-6, 2e-6,
+                    activation + " threads " + threads);
+        }
+    }
+
+    @Test
+    void biasOnlyMatchesReference() {
+        float[][] x = matrix(33, 129, 3f);
+        float[] bias = vector(129, 1f);
+        INDArray a = Nd4j.create(x);
+        Kernels.addBias(a, bias);
+        assertClose(ReferenceKernels.addBiasActivation(x, bias, Activation.LINEAR), a.toFloatMatrix(), 1e-7, 1e-7, "bias");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void residualLayerNormMatchesReference(int threads) {
+        Parallelism.setThreads(threads);
+        int rows = 131;
+        int n = 768;
+        float[][] y = matrix(rows, n, 2f);
+        float[][] residual = matrix(rows, n, 3f);
+        float[] bias = vector(n, 0.5f);
+        float[] gamma = vector(n, 1f);
+        float[] beta = vector(n, 0.2f);
+        double[][] expected = ReferenceKernels.addBiasResidualLayerNorm(y, bias, residual, gamma, beta, 1e-12);
+        INDArray out = Kernels.allocate(rows, n);
+        Kernels.addBiasResidualLayerNorm(Nd4j.create(y), bias, Nd4j.create(residual), gamma, beta, 1e-12f, out);
+        assertClose(expected, out.toFloatMatrix(), 1e-5, 1e-5, "separate out");
+        INDArray inPlace = Nd4j.create(y);
+        Kernels.addBiasResidualLayerNorm(inPlace, bias, Nd4j.create(residual), gamma, beta, 1e-12f, inPlace);
+        assertClose(expected, inPlace.toFloatMatrix(), 1e-5, 1e-5, "out = y");
+        INDArray res = Nd4j.create(residual);
+        Kernels.addBiasResidualLayerNorm(Nd4j.create(y), bias, res, gamma, beta, 1e-12f, res);
+        assertClose(expected, res.toFloatMatrix(), 1e-5, 1e-5, "out = residual");
+    }
+
+    @Test
+    void layerNormMatchesReference() {
+        float[][] x = matrix(40, 128, 5f);
+        float[] gamma = vector(128, 1f);
+        float[] beta = vector(128, 1f);
+        double[][] expected = new double[x.length][];
+        for (int r = 0; r < x.length; r++) {
+            double[] row = new double[128];
+            for (int j = 0; j < 128; j++) {
+                row[j] = x[r][j];
+            }
+            expected[r] = ReferenceKernels.layerNorm(row, gamma, beta, 1e-12);
+        }
+        INDArray a = Nd4j.create(x);
+        Kernels.layerNorm(a, gamma, beta, 1e-12f);
+        assertClose(expected, a.toFloatMatrix(), 1e-5, 1e-5, "layerNorm");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void maskedSoftmaxMatchesReference(int threads) {
+        Parallelism.setThreads(threads);
+        int heads = 3;
+        int seq = 37;
+        int[][] mask = new int[4][seq];
+        java.util.Arrays.fill(mask[0], 1);                 // no padding
+        for (int j = 0; j < 20; j++) {
+            mask[1][j] = 1;                                 // trailing padding
+        }
+        for (int j = 0; j < seq; j++) {
+            mask[2][j] = j % 3 == 0 ? 0 : 1;                // masked keys inside the sequence
+        }
+        // mask[3]: every key masked: a uniform row, as in PyTorch
+        float[][][] scores = new float[4 * heads][seq][];
+        for (int m = 0; m < scores.length; m++) {
+            scores[m] = matrix(seq, seq, 40f);              // wide: exp underflows for some keys
+        }
+        double scale = 0.125;
+        double[][][] expected = ReferenceKernels.maskedSoftmax(scores, mask, heads, scale);
+        INDArray a = Nd4j.create(scores);
+        Kernels.maskedSoftmax(a, additive(mask), heads, (float) scale);
+        float[][][] got = new float[scores.length][][];
+        for (int m = 0; m < scores.length; m++) {
+            got[m] = a.slice(m).toFloatMatrix();
+            assertClose(expected[m], got[m], 1e-6, 1e-6, "matrix " + m);
+        }
+        for (int i = 0; i < seq; i++) {
+            for (int j = 0; j < seq; j++) {
+                assertEquals(1f / seq, got[3 * heads][i][j], 1e-7, "fully masked row is uniform");
+                if (j >= 20) {
+                    assertEquals(0f, got[heads][i][j], "padding key gets 0");
+                }
+            }
+        }
+    }
+
+    @Test
+    void expAndTanhApproximations() {
+        float[] row = new float[1];
+        double worstExp = 0;
+        for (float x = 0f; x > -87f; x -= 0.00137f) {
+            double e = Math.exp(x);
+            worstExp = Math.max(worstExp, Math.abs(Kernels.expNonPositive(x) - e) / e);
+        }
+        assertTrue(worstExp < 2e-7, "exp relative error " + worstExp);
+        assertEquals(0f, Kernels.expNonPositive(-Float.MAX_VALUE));
+        assertEquals(0f, Kernels.expNonPositive(-100.5f));
+        assertEquals(1f, Kernels.expNonPositive(0f));
+        double worstTanh = 0;
+        for (float x = -12f; x < 12f; x += 0.00131f) {
+            worstTanh = Math.max(worstTanh, Math.abs(Kernels.tanhRational(x) - Math.tanh(x)));
+        }
+        assertTrue(worstTanh < 5e-7, "tanh absolute error " + worstTanh);
+        assertEquals(1f, Kernels.tanhRational(1e30f));
+        assertEquals(-1f, Kernels.tanhRational(-1e30f));
+    }
+
+    @Test
+    void embedMatchesReference() {
+        int e = 128;
+        float[][] word = matrix(50, e, 1f);
+        float[][] position = matrix(20, e, 1f);
+        float[][] type = matrix(2, e, 1f);
+        float[] gamma = vector(e, 1f);
+        float[] beta = vector(e, 0.1f);
+        int seq = 9;
+        int[] ids = new int[3 * seq];
+        int[] types = new int[3 * seq];
+        for (int r = 0; r < ids.length; r++) {
+            ids[r] = random.nextInt(50);
+            types[r] = random.nextInt(2);
+        }
+        INDArray out = Kernels.allocate(ids.length, e);
+        Kernels.embed(Nd4j.create(word), Nd4j.create(position), Nd4j.create(type), ids, types, seq,
+                gamma, beta, 1e-12f, out);
+        assertClose(ReferenceKernels.embed(word, position, type, ids, types, seq, gamma, beta, 1e-12),
+                out.toFloatMatrix(), 1e-5, 1e-5, "embed");
+    }
+
+    @Test
+    void splitAndMergeHeadsMatchReference() {
+        int batch = 3;
+        int seq = 5;
+        int heads = 4;
+        int headSize = 6;
+        int hidden = heads * headSize;
+        float[][] qkv = matrix(batch * seq, 3 * hidden, 1f);
+        float[] bias = vector(3 * hidden, 1f);
+        INDArray q = Kernels.allocate(batch * heads, seq, headSize);
+        INDArray k = Kernels.allocate(batch * heads, seq, headSize);
+        INDArray v = Kernels.allocate(batch * heads, seq, headSize);
+        Kernels.splitHeads(Nd4j.create(qkv), bias, batch, seq, heads, headSize, q, k, v);
+        INDArray[] parts = {q, k, v};
+        for (int which = 0; which < 3; which++) {
+            double[][][] expected = ReferenceKernels.splitHeads(qkv, bias, batch, seq, heads, headSize, which);
+            for (int m = 0; m < batch * heads; m++) {
+                assertClose(expected[m], parts[which].slice(m).toFloatMatrix(), 0, 1e-7, "split " + which);
+            }
+        }
+        // merge is the inverse of the split (without the bias)
+        INDArray merged = Kernels.allocate(batch * seq, hidden);
+        Kernels.mergeHeads(v, batch, seq, heads, headSize, merged);
+        float[][] m = merged.toFloatMatrix();
+        for (int r = 0; r < batch * seq; r++) {
+            for (int j = 0; j < hidden; j++) {
+                assertEquals(qkv[r][2 * hidden + j] + bias[2 * hidden + j], m[r][j], 1e-6);
+            }
+        }
+    }
+
+    static float[][] additive(int[][] mask) {
+        float[][] out = new float[mask.length][mask[0].length];
+        for (int r = 0; r < mask.length; r++) {
+            for (int j = 0; j < mask[r].length; j++) {
+                out[r][j] = mask[r][j] != 0 ? 0f : Kernels.MASKED;
+            }
+        }
+        return out;
+    }
+
+    private float[][] matrix(int rows, int cols, float range) {
+        float[][] m = new float[rows][];
+        for (int r = 0; r < rows; r++) {
+            m[r] = vector(cols, range);
+        }
+        return m;
+    }
+
+    private float[] vector(int n, float range) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (random.nextFloat() * 2 - 1) * range;
+        }
+        return v;
+    }
+
+    /** |expected - actual| ≤ abs + rel·|expected| everywhere. */
+    static void assertClose(double[][] expected, float[][] actual, double rel, double abs, String what) {
+        assertEquals(expected.length, actual.length, what + ": rows");
+        for (int r = 0; r < expected.length; r++) {
+            assertEquals(expected[r].length, actual[r].length, what + ": row " + r + " length");
+            for (int j = 0; j < expected[r].length; j++) {
+                double tolerance = abs + rel * Math.abs(expected[r][j]);
+                if (Math.abs(expected[r][j] - actual[r][j]) > tolerance) {
+                    throw new AssertionError(what + " [" + r + "," + j + "]: expected " + expected[r][j]
+                            + ", found " + actual[r][j]);
+                }
+            }
+        }
+    }
+}
