@@ -36,12 +36,17 @@ export OMP_NUM_THREADS=$THREADS
 RES=target/bench
 rm -rf "$RES"; mkdir -p "$RES"
 
-[ -f target/albert.jar ] || mvn -B -q -o package -DskipTests
+[ -f target/albert.jar ] || mvn -B -q package -DskipTests
 JAR=target/albert.jar
 
 TORCH=0
 if [ -x "$PYTHON" ] && ! "$PYTHON" -c 'import torch' 2>/dev/null && [ "$(id -u)" = 0 ]; then
   apt-get install -y -q python3-torch >/dev/null 2>&1 || true
+fi
+# Debian's torch links the generic libblas.so.3, which is the single-threaded reference BLAS unless
+# OpenBLAS provides it: install OpenBLAS so that the baseline is PyTorch as its users run it.
+if [ "$(id -u)" = 0 ] && ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
+  apt-get install -y -q libopenblas0-pthread >/dev/null 2>&1 || true
 fi
 if [ -x "$PYTHON" ] && "$PYTHON" -c 'import torch, numpy' 2>/dev/null; then TORCH=1; fi
 
