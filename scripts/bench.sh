@@ -82,8 +82,8 @@ done
 
 # Per-stage profile of one layer at 8 x 128, before (LegacyKernels, fresh arrays, permute+dup)
 # and after the performance work, alternating in one JVM.
-if mvn -B -q -o test-compile >/dev/null 2>&1 && \
-   mvn -B -q -o dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >/dev/null 2>&1; then
+if mvn -B -q test-compile >/dev/null 2>&1 && \
+   mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >/dev/null 2>&1; then
   reps=10; [ "$QUICK" = 1 ] && reps=2
   for shape in "8 128" "1 16"; do
     set -- $shape
