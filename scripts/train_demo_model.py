@@ -17,7 +17,9 @@ elapsed training time (linear warmup, then linear decay to 0 at the deadline).
 Usage:
   nice -n 10 /usr/bin/python3 scripts/train_demo_model.py --minutes 70
 
-Needs: PyTorch (tested with Debian's 1.13), numpy, python3-sentencepiece.
+Needs: PyTorch (tested with Debian's 1.13), numpy, python3-sentencepiece; on Debian:
+  apt-get install -y python3-torch python3-sentencepiece libopenblas0-pthread
+(without libopenblas0-pthread, Debian's torch runs on the single-threaded reference BLAS, ~10x slower).
 """
 import argparse
 import json
