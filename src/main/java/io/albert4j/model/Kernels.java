@@ -345,16 +345,19 @@ final class Kernels {
         }
     }
 
-    /** One activation value in float32 (exp-based tanh; double erf only for exact GELU). */
+    /**
+     * One activation value in float32, for the activations {@link #activateRow} has no vectorised
+     * loop for (double erf only for exact GELU); the others use the same formulas as its loops.
+     */
     static float activate(Activation activation, float x) {
         return switch (activation) {
             case GELU -> (float) (0.5 * x * (1.0 + Erf.erf(x * 0.7071067811865476)));
             case GELU_NEW, GELU_FAST, GELU_PYTORCH_TANH ->
-                    0.5f * x * (1f + tanh(0.7978845608028654f * (x + 0.044715f * x * x * x)));
+                    0.5f * x * (1f + tanhRational(0.7978845608028654f * (x + 0.044715f * x * x * x)));
             case QUICK_GELU -> x / (1f + (float) Math.exp(-1.702f * x));
             case RELU -> Math.max(0f, x);
             case SILU -> x / (1f + (float) Math.exp(-x));
-            case TANH -> tanh(x);
+            case TANH -> tanhRational(x);
             case SIGMOID -> 1f / (1f + (float) Math.exp(-x));
             case LINEAR -> x;
         };
@@ -441,12 +444,5 @@ final class Kernels {
         q = q * x2 + 2.26843463243900e-03f;
         q = q * x2 + 4.89352518554385e-03f;
         return p / q;
-    }
-
-    /** tanh through one exp, without overflow for large |x|. */
-    static float tanh(float x) {
-        float e = (float) Math.exp(-2f * Math.abs(x));
-        float t = (1f - e) / (1f + e);
-        return x < 0 ? -t : t;
     }
 }

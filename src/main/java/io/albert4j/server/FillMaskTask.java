@@ -16,7 +16,7 @@ import java.util.Set;
  * {@code top_k} is at most {@value #MAX_TOP_K}.
  */
 final class FillMaskTask extends ServedTask {
-    /** The largest top_k: ranking costs top_k passes over the vocabulary for every mask. */
+    /** The largest top_k: bounds the response (each candidate carries a decoded sequence). */
     static final int MAX_TOP_K = 1000;
 
     private final FillMaskPipeline pipeline;
