@@ -32,7 +32,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] [--top-k N] [--targets a,b] [--input FILE|-] TEXT";
+            return "[--model DIR|ID] [--top-k N] [--targets a,b] [--input FILE|-] TEXT";
         }
 
         Set<String> taskOptions() {
@@ -63,7 +63,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] [--pair TEXT_B] [--top-k N|all] [--function softmax|sigmoid|none] [--input FILE|-] TEXT";
+            return "[--model DIR|ID] [--pair TEXT_B] [--top-k N|all] [--function softmax|sigmoid|none] [--input FILE|-] TEXT";
         }
 
         Set<String> taskOptions() {
@@ -114,7 +114,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] --question Q --context C [--top-k N] [--max-answer-len N] [--max-seq-len N] "
+            return "[--model DIR|ID] --question Q --context C [--top-k N] [--max-answer-len N] [--max-seq-len N] "
                     + "[--doc-stride N] [--handle-impossible-answer] [--input FILE|-]";
         }
 
@@ -159,7 +159,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] [--aggregation none|simple|first|average|max] [--ignore-labels O,...] [--input FILE|-] TEXT";
+            return "[--model DIR|ID] [--aggregation none|simple|first|average|max] [--ignore-labels O,...] [--input FILE|-] TEXT";
         }
 
         Set<String> taskOptions() {
@@ -193,7 +193,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] [--pooling cls|mean|pooler|none] [--normalize] [--input FILE|-] TEXT...";
+            return "[--model DIR|ID] [--pooling cls|mean|pooler|none] [--normalize] [--input FILE|-] TEXT...";
         }
 
         Set<String> taskOptions() {
@@ -246,7 +246,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] --pair TEXT_B [--input FILE|-] TEXT";
+            return "[--model DIR|ID] --pair TEXT_B [--input FILE|-] TEXT";
         }
 
         Set<String> taskOptions() {
@@ -279,7 +279,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] --prompt P --choice C1 --choice C2 ... [--input FILE|-]";
+            return "[--model DIR|ID] --prompt P --choice C1 --choice C2 ... [--input FILE|-]";
         }
 
         Set<String> taskOptions() {

@@ -21,7 +21,7 @@ final class TokenizeCommand implements Command {
     }
 
     public String usage() {
-        return "[--model DIR] [--pair TEXT_B] [--max-length N] [--truncation longest_first|only_first|only_second] "
+        return "[--model DIR|ID] [--pair TEXT_B] [--max-length N] [--truncation longest_first|only_first|only_second] "
                 + "[--no-special-tokens] TEXT";
     }
 
@@ -35,7 +35,7 @@ final class TokenizeCommand implements Command {
     }
 
     public int run(CliArgs args, Console console) throws Exception {
-        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(LoadedModel.resolve(args.value("--model")))) {
+        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(LoadedModel.resolve(args.value("--model"), console))) {
             Encoding e = tokenizer.encode(args.text(), args.value("--pair"), options(args));
             console.out().println(JsonResults.JSON.writeValueAsString(json(e)));
             return 0;
