@@ -120,7 +120,7 @@ final class HubClient {
                             + meta.size() + " bytes: " + e.getMessage(), e);
                 }
                 LOG.warn("download of {} ({} of {} bytes) interrupted: {}; resuming", file, after, meta.size(), e.toString());
-                sleep(backoff(failuresWithoutProgress));
+                sleep(backoff(Math.max(1, failuresWithoutProgress)));
             }
         }
     }
