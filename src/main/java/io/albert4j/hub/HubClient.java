@@ -79,7 +79,7 @@ final class HubClient {
             HttpResponse<Void> r = send(url, "HEAD", null, HEAD_TIMEOUT, retry, HttpResponse.BodyHandlers.discarding());
             int status = r.statusCode();
             if (status >= 400) {
-                throw error(r, id, revision, file);
+                throw error(r, id, revision, file, retry);
             }
             boolean redirect = status >= 300;
             URI location = url;
@@ -150,7 +150,7 @@ final class HubClient {
                 } else if (status == 206) {
                     checkContentRange(r, have, meta);
                 } else if (status != 200) {
-                    throw error(r, id, id.revision(), file);
+                    throw error(r, id, meta.commit(), file, true);
                 }
                 out.position(have);
                 copy(body, out, id.repoId(), file, have, meta.size(), listener);
@@ -308,7 +308,7 @@ final class HubClient {
         }
     }
 
-    private HubHttpException error(HttpResponse<?> r, ModelId id, String revision, String file) {
+    private HubHttpException error(HttpResponse<?> r, ModelId id, String revision, String file, boolean retried) {
         int status = r.statusCode();
         String code = r.headers().firstValue("X-Error-Code").orElse(null);
         String serverMessage = r.headers().firstValue("X-Error-Message").map(m -> " (" + shorten(m) + ")").orElse("");
@@ -333,13 +333,17 @@ final class HubClient {
                                     + login
                             : repo + " has no file " + file + " at revision " + revision + " (404" + (code == null ? ""
                                     : " " + code) + ")";
-            case 429 -> options.endpoint() + " rate-limits requests (429" + serverMessage + ") and still did after "
-                    + options.maxRetries() + " retries; wait and try again" + (options.token() == null
+            case 429 -> options.endpoint() + " rate-limits requests (429" + serverMessage + ")" + retries(retried)
+                    + "; wait and try again" + (options.token() == null
                     ? ", or log in for a higher limit: " + login : "");
             default -> options.endpoint().getHost() + " answered " + status + serverMessage + " for " + file + " of "
-                    + repo + " at " + revision + (status >= 500 ? " after " + options.maxRetries() + " retries" : "");
+                    + repo + " at " + revision + (status >= 500 ? retries(retried) : "");
         };
         return new HubHttpException(message, status, code, commit);
+    }
+
+    private String retries(boolean retried) {
+        return retried ? " after " + options.maxRetries() + " retries" : "";
     }
 
     /** Same scheme, host and port: a redirect elsewhere (a CDN) never gets the token. */

@@ -76,7 +76,13 @@ public final class HubOptions {
         }
         String offline = firstSet(env, "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE");
         String endpoint = env.getOrDefault("HF_ENDPOINT", DEFAULT_ENDPOINT);
-        return new HubOptions(parseEndpoint(endpoint), cacheDir, token,
+        URI endpointUri;
+        try {
+            endpointUri = parseEndpoint(endpoint);
+        } catch (IllegalArgumentException e) {
+            throw new AlbertException(e.getMessage(), e);
+        }
+        return new HubOptions(endpointUri, cacheDir, token,
                 offline != null && TRUE_VALUES.contains(offline.trim().toLowerCase(Locale.ROOT)),
                 null, DownloadListener.NONE, DEFAULT_MAX_RETRIES, DEFAULT_BACKOFF_MILLIS);
     }

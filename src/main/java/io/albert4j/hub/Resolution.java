@@ -56,7 +56,8 @@ final class Resolution {
         String commit = revision;
         if (!ModelId.isCommitHash(revision)) {
             try {
-                config = client.head(id, revision, FileSelection.CONFIG, cache.readRef(revision).isEmpty());
+                // Retries only when the cache cannot answer instead, as huggingface_hub does.
+                config = client.head(id, revision, FileSelection.CONFIG, !loadableFromCache(revision));
             } catch (IOException | HubHttpException e) {
                 return fallBackToCache(e);
             }
@@ -71,6 +72,15 @@ final class Resolution {
         FileSelection.select(new HubSource(commit, config));
         LOG.info("{} resolved to commit {} in {}", id, commit, cache.repoDir());
         return cache.snapshot(commit);
+    }
+
+    private boolean loadableFromCache(String revision) throws IOException {
+        Optional<String> commit = cache.readRef(revision);
+        try {
+            return commit.isPresent() && FileSelection.select(new CacheSource(commit.get())).loadable();
+        } catch (AlbertException e) {
+            return false;
+        }
     }
 
     private Path fallBackToCache(Exception error) throws IOException {

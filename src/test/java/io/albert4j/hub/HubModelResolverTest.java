@@ -272,6 +272,20 @@ class HubModelResolverTest {
     }
 
     @Test
+    void failingHubIsRetriedWhenTheCacheCannotAnswer() throws IOException {
+        Path dir = resolver().resolve(REPO);
+        Files.delete(dir.resolve(WEIGHTS));
+        hub.failNext(503, 2);
+        hub.clearRequests();
+
+        assertEquals(dir, resolver().resolve(REPO));
+
+        assertTrue(Files.isRegularFile(dir.resolve(WEIGHTS)));
+        assertEquals(3, hub.count(r -> r.method().equals("HEAD") && r.path().endsWith("/main/" + CONFIG)),
+                "two 503s retried, since the cached snapshot lacks its weights");
+    }
+
+    @Test
     void offlineModeUsesOnlyTheCacheAndListsWhatIsMissing() {
         HubOptions offline = HubTestSupport.options(hub, cache).withOffline(true);
         AlbertException none = assertThrows(AlbertException.class, () -> new HubModelResolver(offline).resolve(REPO));
@@ -404,6 +418,9 @@ class HubModelResolverTest {
         HubOptions explicit = HubOptions.fromEnvironment(Map.of("HF_HOME", home.resolve("hf").toString(),
                 "HF_HUB_CACHE", home.resolve("c").toString(), "HF_TOKEN", " hf_env ", "HF_HUB_OFFLINE", "0"), home);
         assertEquals(home.resolve("c"), explicit.cacheDir());
+        AlbertException badEndpoint = assertThrows(AlbertException.class,
+                () -> HubOptions.fromEnvironment(Map.of("HF_ENDPOINT", "huggingface.co"), home));
+        assertTrue(badEndpoint.getMessage().contains("HF_ENDPOINT"), badEndpoint.getMessage());
         assertEquals("hf_env", explicit.token());
         assertFalse(explicit.offline());
     }
