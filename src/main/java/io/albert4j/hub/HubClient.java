@@ -18,6 +18,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,6 +53,13 @@ final class HubClient {
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern SAFE_ETAG = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+
+    /** One daemon thread for every client's stall watchdogs; each check is a comparison. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "albert4j-hub-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final HubOptions options;
     private final HttpClient http;
@@ -160,12 +172,32 @@ final class HubClient {
         }
     }
 
+    /**
+     * Copies the body to the file. A watchdog closes the body when nothing arrives for
+     * {@link HubOptions#stallMillis()}, which ends the read like a dropped connection (then resumed).
+     */
     private void copy(InputStream body, FileChannel out, String repoId, String file, long have, long size,
                       DownloadListener listener) throws IOException {
+        AtomicLong lastRead = new AtomicLong(System.nanoTime());
+        long stallNanos = options.stallMillis() * 1_000_000L;
+        ScheduledFuture<?> watchdog = WATCHDOG.scheduleWithFixedDelay(() -> {
+            if (System.nanoTime() - lastRead.get() > stallNanos) {
+                closeQuietly(body);
+            }
+        }, options.stallMillis() / 4 + 1, options.stallMillis() / 4 + 1, TimeUnit.MILLISECONDS);
+        try {
+            copyWatched(body, out, repoId, file, have, size, listener, lastRead);
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    private void copyWatched(InputStream body, FileChannel out, String repoId, String file, long have, long size,
+                             DownloadListener listener, AtomicLong lastRead) throws IOException {
         byte[] buffer = new byte[CHUNK];
         long reported = have;
         long written = have;
-        for (int n; (n = body.read(buffer)) > 0; ) {
+        for (int n; (n = body.read(buffer)) > 0; lastRead.set(System.nanoTime())) {
             if (written + n > size) {
                 throw new AlbertException(file + " of " + repoId + ": the server sent more than the " + size
                         + " bytes it announced");
@@ -181,7 +213,15 @@ final class HubClient {
             }
         }
         if (written < size) {
-            throw new IOException("connection closed after " + written + " of " + size + " bytes");
+            throw new IOException("connection closed or stalled after " + written + " of " + size + " bytes");
+        }
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException e) {
+            LOG.debug("closing a stalled download: {}", e.toString());
         }
     }
 

@@ -28,6 +28,8 @@ public final class HubOptions {
     public static final int DEFAULT_MAX_RETRIES = 5;
     private static final Set<String> TRUE_VALUES = Set.of("1", "on", "yes", "true");
     private static final long DEFAULT_BACKOFF_MILLIS = 1_000;
+    /** huggingface_hub's HF_HUB_DOWNLOAD_TIMEOUT: 10 s without a byte ends the attempt. */
+    private static final long DEFAULT_STALL_MILLIS = 10_000;
 
     private final URI endpoint;
     private final Path cacheDir;
@@ -37,9 +39,10 @@ public final class HubOptions {
     private final DownloadListener listener;
     private final int maxRetries;
     private final long backoffMillis;
+    private final long stallMillis;
 
     private HubOptions(URI endpoint, Path cacheDir, String token, boolean offline, String revision,
-                       DownloadListener listener, int maxRetries, long backoffMillis) {
+                       DownloadListener listener, int maxRetries, long backoffMillis, long stallMillis) {
         this.endpoint = endpoint;
         this.cacheDir = cacheDir;
         this.token = token;
@@ -48,6 +51,7 @@ public final class HubOptions {
         this.listener = listener;
         this.maxRetries = maxRetries;
         this.backoffMillis = backoffMillis;
+        this.stallMillis = stallMillis;
     }
 
     /**
@@ -84,7 +88,8 @@ public final class HubOptions {
         }
         return new HubOptions(endpointUri, cacheDir, token,
                 offline != null && TRUE_VALUES.contains(offline.trim().toLowerCase(Locale.ROOT)),
-                null, DownloadListener.NONE, DEFAULT_MAX_RETRIES, DEFAULT_BACKOFF_MILLIS);
+                null, DownloadListener.NONE, DEFAULT_MAX_RETRIES, DEFAULT_BACKOFF_MILLIS,
+                DEFAULT_STALL_MILLIS);
     }
 
     /** The Hub's base URL, without a trailing slash. */
@@ -128,23 +133,27 @@ public final class HubOptions {
         return backoffMillis;
     }
 
+    long stallMillis() {
+        return stallMillis;
+    }
+
     /** The Hub's address, e.g. {@code https://huggingface.co} or a mirror. */
     public HubOptions withEndpoint(String value) {
-        return new HubOptions(parseEndpoint(value), cacheDir, token, offline, revision, listener, maxRetries, backoffMillis);
+        return new HubOptions(parseEndpoint(value), cacheDir, token, offline, revision, listener, maxRetries, backoffMillis, stallMillis);
     }
 
     public HubOptions withCacheDir(Path value) {
         return new HubOptions(endpoint, Objects.requireNonNull(value, "cacheDir"), token, offline, revision, listener,
-                maxRetries, backoffMillis);
+                maxRetries, backoffMillis, stallMillis);
     }
 
     /** A Hub access token ({@code hf_...}), or null for none; sent only to the endpoint's host. */
     public HubOptions withToken(String value) {
-        return new HubOptions(endpoint, cacheDir, cleanToken(value), offline, revision, listener, maxRetries, backoffMillis);
+        return new HubOptions(endpoint, cacheDir, cleanToken(value), offline, revision, listener, maxRetries, backoffMillis, stallMillis);
     }
 
     public HubOptions withOffline(boolean value) {
-        return new HubOptions(endpoint, cacheDir, token, value, revision, listener, maxRetries, backoffMillis);
+        return new HubOptions(endpoint, cacheDir, token, value, revision, listener, maxRetries, backoffMillis, stallMillis);
     }
 
     /** A branch, tag or commit hash for ids without {@code @revision}; null means {@code main}. */
@@ -152,12 +161,12 @@ public final class HubOptions {
         if (value != null && !ModelId.isRevision(value)) {
             throw new IllegalArgumentException("not a valid revision: \"" + value + "\"");
         }
-        return new HubOptions(endpoint, cacheDir, token, offline, value, listener, maxRetries, backoffMillis);
+        return new HubOptions(endpoint, cacheDir, token, offline, value, listener, maxRetries, backoffMillis, stallMillis);
     }
 
     public HubOptions withListener(DownloadListener value) {
         return new HubOptions(endpoint, cacheDir, token, offline, revision,
-                value == null ? DownloadListener.NONE : value, maxRetries, backoffMillis);
+                value == null ? DownloadListener.NONE : value, maxRetries, backoffMillis, stallMillis);
     }
 
     /** Retries of a request answered 429 or 5xx (back-off 1, 2, 4, 8, 8... s) or a download cut short. */
@@ -165,12 +174,17 @@ public final class HubOptions {
         if (value < 0 || value > 20) {
             throw new IllegalArgumentException("max retries must be in [0, 20], found " + value);
         }
-        return new HubOptions(endpoint, cacheDir, token, offline, revision, listener, value, backoffMillis);
+        return new HubOptions(endpoint, cacheDir, token, offline, revision, listener, value, backoffMillis, stallMillis);
     }
 
     /** The first back-off delay (doubled up to 8 times it); tests shorten it. */
     HubOptions withBackoffMillis(long value) {
-        return new HubOptions(endpoint, cacheDir, token, offline, revision, listener, maxRetries, value);
+        return new HubOptions(endpoint, cacheDir, token, offline, revision, listener, maxRetries, value, stallMillis);
+    }
+
+    /** How long a download may receive nothing before it is cut and resumed; tests shorten it. */
+    HubOptions withStallMillis(long value) {
+        return new HubOptions(endpoint, cacheDir, token, offline, revision, listener, maxRetries, backoffMillis, value);
     }
 
     @Override

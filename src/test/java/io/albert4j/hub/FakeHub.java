@@ -55,6 +55,7 @@ final class FakeHub implements AutoCloseable {
     private final AtomicInteger dropsLeft = new AtomicInteger();
     private volatile long dropAfterBytes;
     private volatile String corruptSha;
+    private volatile long stallMillis;
     private final AtomicLong throttleMillisPerChunk = new AtomicLong();
 
     FakeHub() {
@@ -110,6 +111,12 @@ final class FakeHub implements AutoCloseable {
     void dropConnections(long bytes, int times) {
         dropAfterBytes = bytes;
         dropsLeft.set(times);
+    }
+
+    /** The next {@code times} CDN downloads pause for {@code millis} after {@code bytes} bytes. */
+    void stallConnections(long bytes, long millis, int times) {
+        stallMillis = millis;
+        dropConnections(bytes, times);
     }
 
     /** The CDN serves the blob with this sha256 with one byte changed. */
@@ -247,12 +254,20 @@ final class FakeHub implements AutoCloseable {
         ex.sendResponseHeaders(status, length);
         OutputStream out = ex.getResponseBody();
         int end = drop ? from + (int) Math.min(dropAfterBytes, length) : bytes.length;
+        write(out, bytes, from, end);
+        if (drop && stallMillis > 0) {
+            sleep(stallMillis);
+            write(out, bytes, end, bytes.length);
+        }
+        // With drop, the exchange closes with bytes missing: the JDK server then closes the connection.
+    }
+
+    private void write(OutputStream out, byte[] bytes, int from, int end) throws IOException {
         for (int pos = from; pos < end; pos += 1 << 16) {
             out.write(bytes, pos, Math.min(1 << 16, end - pos));
             out.flush();
             sleep(throttleMillisPerChunk.get());
         }
-        // With drop, the exchange closes with bytes missing: the JDK server then closes the connection.
     }
 
     private static void respond(HttpExchange ex, int status, Map<String, String> headers) throws IOException {

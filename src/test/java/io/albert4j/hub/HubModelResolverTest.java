@@ -180,6 +180,22 @@ class HubModelResolverTest {
     }
 
     @Test
+    void stalledDownloadIsCutAndResumed() throws IOException {
+        hub.stallConnections(600_000, 20_000, 1);
+        long start = System.nanoTime();
+
+        Path dir = new HubModelResolver(HubTestSupport.options(hub, cache).withStallMillis(300)).resolve(REPO);
+
+        assertTrue(System.nanoTime() - start < 15_000_000_000L, "not waiting for the 20 s stall");
+        assertArrayEquals(files.get(WEIGHTS), Files.readAllBytes(dir.resolve(WEIGHTS)));
+        String sha = FakeHub.sha256(files.get(WEIGHTS));
+        List<FakeHub.Request> gets = hub.requests().stream()
+                .filter(r -> r.server().equals("cdn") && r.path().endsWith(sha)).toList();
+        assertEquals(2, gets.size(), gets.toString());
+        assertTrue(gets.get(1).range() != null && gets.get(1).range().matches("bytes=[1-9]\\d*-"), gets.get(1).toString());
+    }
+
+    @Test
     void resumesAnIncompleteFileLeftByAnEarlierRun() throws IOException {
         byte[] weights = files.get(WEIGHTS);
         String sha = FakeHub.sha256(weights);
