@@ -46,7 +46,7 @@ abstract class TaskCommand implements Command {
 
     @Override
     public final int run(CliArgs args, Console console) throws IOException {
-        try (LoadedModel loaded = LoadedModel.load(args)) {
+        try (LoadedModel loaded = LoadedModel.load(args, console)) {
             Task task = prepare(loaded, args);
             String input = args.value("--input");
             if (input == null) {

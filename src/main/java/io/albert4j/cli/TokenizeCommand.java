@@ -30,7 +30,7 @@ final class TokenizeCommand implements Command {
     }
 
     public String usage() {
-        return "[--model DIR] [--pair TEXT_B] [--max-length N] [--truncation longest_first|only_first|only_second] "
+        return "[--model DIR|ID] [--pair TEXT_B] [--max-length N] [--truncation longest_first|only_first|only_second] "
                 + "[--no-special-tokens] (TEXT | --input FILE|-)";
     }
 
@@ -44,7 +44,7 @@ final class TokenizeCommand implements Command {
     }
 
     public int run(CliArgs args, Console console) throws Exception {
-        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(LoadedModel.resolve(args.value("--model")))) {
+        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(LoadedModel.resolve(args.value("--model"), console))) {
             if (args.value("--input") != null) {
                 return tokenizeLines(tokenizer, args, console);
             }
