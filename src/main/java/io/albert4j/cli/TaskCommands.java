@@ -3,6 +3,7 @@ package io.albert4j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.AlbertException;
 import io.albert4j.pipeline.Aggregation;
+import io.albert4j.pipeline.Entity;
 import io.albert4j.pipeline.FeatureExtractionPipeline;
 import io.albert4j.pipeline.FillMaskPipeline;
 import io.albert4j.pipeline.MultipleChoicePipeline;
@@ -141,11 +142,12 @@ final class TaskCommands {
                     if (a.value("--question") == null || a.value("--context") == null) {
                         throw new CliException("qa: --question and --context are required");
                     }
-                    return JsonResults.answers(pipeline.answer(a.value("--question"), a.value("--context"), options));
+                    return JsonResults.answers(a.value("--context"),
+                            pipeline.answer(a.value("--question"), a.value("--context"), options));
                 }
 
                 public List<JsonNode> lines(List<JsonNode> inputs) {
-                    return inputs.stream().map(l -> JsonResults.answers(
+                    return inputs.stream().map(l -> JsonResults.answers(field(l, "context"),
                             pipeline.answer(field(l, "question"), field(l, "context"), options))).toList();
                 }
             };
@@ -174,13 +176,17 @@ final class TaskCommands {
                     : splitList(ignore);
             return new Task() {
                 public JsonNode single(CliArgs a) {
-                    return JsonResults.entities(pipeline.tag(a.text(), aggregation, ignoreLabels));
+                    return JsonResults.entities(a.text(), pipeline.tag(a.text(), aggregation, ignoreLabels));
                 }
 
                 public List<JsonNode> lines(List<JsonNode> inputs) {
                     List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
-                    return pipeline.tag(texts, aggregation, ignoreLabels).stream()
-                            .map(e -> (JsonNode) JsonResults.entities(e)).toList();
+                    List<List<Entity>> tagged = pipeline.tag(texts, aggregation, ignoreLabels);
+                    List<JsonNode> out = new ArrayList<>();
+                    for (int i = 0; i < texts.size(); i++) {
+                        out.add(JsonResults.entities(texts.get(i), tagged.get(i)));
+                    }
+                    return out;
                 }
             };
         }

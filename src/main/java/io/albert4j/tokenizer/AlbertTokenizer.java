@@ -33,6 +33,8 @@ import java.util.function.Supplier;
 public final class AlbertTokenizer implements AutoCloseable {
     /** The SentencePiece model file a checkpoint directory must hold. */
     public static final String MODEL_FILE = "spiece.model";
+    /** The {@code tokenizers}-library file of a transformers-5 checkpoint. */
+    public static final String FAST_TOKENIZER_FILE = "tokenizer.json";
 
     private final Vocabulary vocabulary;
     private final NativeSentencePiece sentencePiece;
@@ -45,8 +47,10 @@ public final class AlbertTokenizer implements AutoCloseable {
     private final Map<String, Integer> roleIds;
     private final String maskToken;
     private final long modelMaxLength;
+    private final boolean fast;
 
     private AlbertTokenizer(Path modelFile, TokenizerConfig config, boolean keepAccents) {
+        fast = Files.isRegularFile(modelFile.resolveSibling(FAST_TOKENIZER_FILE));
         SpModelFile model = SpModelFile.read(modelFile);
         vocabulary = corruptIfInvalid(() -> new Vocabulary(model), modelFile, "");
         SpNormalizer normalizer = corruptIfInvalid(() -> new SpNormalizer(model), modelFile, "normalizer in ");
@@ -272,6 +276,23 @@ public final class AlbertTokenizer implements AutoCloseable {
     /** Whether the id is one of the special tokens ({@code <pad> <unk> [CLS] [SEP] [MASK]} for ALBERT). */
     public boolean isSpecial(int id) {
         return specialIds.contains(id);
+    }
+
+    /**
+     * Whether the pipelines follow transformers' fast-tokenizer semantics (offset-based QA spans,
+     * token-classification words from offsets) rather than the slow tokenizer's.
+     */
+    public boolean isFast() {
+        return fast;
+    }
+
+    /**
+     * Whether the id is an added token of the tokenizer's vocabulary (the special tokens and, for
+     * ALBERT, the eight user-defined pieces {@code ( ) " - . – £ €}): where such a token is cut out of
+     * the raw text it forms a word of its own.
+     */
+    public boolean isAddedToken(int id) {
+        return isSpecial(id) || (vocabulary.inRange(id) && vocabulary.type(id) == SpModelFile.TYPE_USER_DEFINED);
     }
 
     /**
