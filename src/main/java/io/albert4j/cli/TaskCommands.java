@@ -14,6 +14,7 @@ import io.albert4j.pipeline.ScoreFunction;
 import io.albert4j.pipeline.SentenceOrderPipeline;
 import io.albert4j.pipeline.TextClassificationPipeline;
 import io.albert4j.pipeline.TokenClassificationPipeline;
+import io.albert4j.pipeline.ZeroShotClassificationPipeline;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** The pipeline subcommands: fill-mask, classify, qa, ner, embed, sop, choose. */
+/** The pipeline subcommands: fill-mask, classify, zero-shot-classification, qa, ner, embed, sop, choose. */
 final class TaskCommands {
     private TaskCommands() {
     }
@@ -105,6 +106,52 @@ final class TaskCommands {
             } catch (IllegalArgumentException e) {
                 throw new CliException("classify: --function expects softmax, sigmoid or none, found \"" + name + "\"");
             }
+        }
+    }
+
+    /**
+     * {@code zero-shot-classification --candidate-labels a,b [--multi-label] [--hypothesis-template T] TEXT}:
+     * one {@code {"sequence", "labels", "scores"}} per text.
+     */
+    static final class ZeroShot extends TaskCommand {
+        public String name() {
+            return "zero-shot-classification";
+        }
+
+        public String usage() {
+            return "[--model DIR] --candidate-labels a,b,... [--multi-label] [--hypothesis-template \"This example is {}.\"] "
+                    + "[--input FILE|-] TEXT";
+        }
+
+        Set<String> taskOptions() {
+            return Set.of("--candidate-labels", "--hypothesis-template");
+        }
+
+        @Override
+        public Set<String> flags() {
+            return Set.of("--multi-label");
+        }
+
+        Task prepare(LoadedModel loaded, CliArgs args) {
+            ZeroShotClassificationPipeline pipeline = new ZeroShotClassificationPipeline(loaded.model(), loaded.tokenizer());
+            String labelsOption = args.value("--candidate-labels");
+            if (labelsOption == null || splitList(labelsOption).stream().allMatch(String::isEmpty)) {
+                throw new CliException("zero-shot-classification: --candidate-labels a,b,... is required");
+            }
+            List<String> labels = splitList(labelsOption).stream().filter(l -> !l.isEmpty()).toList();
+            String template = args.value("--hypothesis-template", ZeroShotClassificationPipeline.DEFAULT_HYPOTHESIS_TEMPLATE);
+            boolean multiLabel = args.flag("--multi-label");
+            return new Task() {
+                public JsonNode single(CliArgs a) {
+                    return JsonResults.zeroShot(pipeline.classify(a.text(), labels, template, multiLabel));
+                }
+
+                public List<JsonNode> lines(List<JsonNode> inputs) {
+                    List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
+                    return pipeline.classify(texts, labels, template, multiLabel).stream()
+                            .map(r -> (JsonNode) JsonResults.zeroShot(r)).toList();
+                }
+            };
         }
     }
 

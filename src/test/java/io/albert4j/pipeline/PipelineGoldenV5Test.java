@@ -32,32 +32,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class PipelineGoldenV5Test {
     static final double TOLERANCE = 1e-4;
-    /** The v5 golden files that carry pipeline entries. */
-    static final List<String> MODELS = List.of("albert-tiny-maskedlm", "albert-tiny-seqcls", "albert-tiny-tokcls",
-            "albert-tiny-qa", "albert-tiny-groups", "albert-tiny-pretraining", "albert-tiny-seqcls-nli");
     private static final Map<String, Loaded> LOADED = new HashMap<>();
-    private static final Map<String, JsonNode> GOLDEN = new HashMap<>();
 
     record Loaded(AlbertModel model, AlbertTokenizer tokenizer) {
     }
 
-    /** (model, task, index) of every v5 pipeline entry but the QA windows. */
     static Stream<Arguments> entries() {
-        List<Arguments> out = new ArrayList<>();
-        for (String model : MODELS) {
-            JsonNode pipelines = golden(model).get("pipelines");
-            pipelines.fieldNames().forEachRemaining(task -> {
-                for (int i = 0; i < pipelines.get(task).size() && !task.equals("question-answering-windows"); i++) {
-                    out.add(Arguments.of(model, task, i));
-                }
-            });
-        }
-        return out.stream();
+        return Golden.v5PipelineEntries().stream();
     }
 
     @Test
     void everyGoldenEntryIsCovered() {
-        assertEquals(6 + 18 + 4 + 47 + 15 + 3 + 2 + 36, entries().count(), "v5 golden pipeline entries");
+        assertEquals(Golden.V5_PIPELINE_ENTRIES, entries().count(), "v5 golden pipeline entries");
     }
 
     @ParameterizedTest(name = "{0} {1} #{2}")
@@ -160,21 +146,15 @@ class PipelineGoldenV5Test {
         return out;
     }
 
-    static synchronized JsonNode golden(String model) {
-        return GOLDEN.computeIfAbsent(model, name -> Golden.read(Fixtures.v5Golden(name)));
+    static JsonNode golden(String model) {
+        return Golden.v5(model);
     }
 
     /** feature-extraction loads the bare AlbertModel of a checkpoint, as transformers' AutoModel does. */
     static synchronized Loaded loaded(String model, String task) {
         String key = model + (task.equals("feature-extraction") ? "/base" : "");
         return LOADED.computeIfAbsent(key, k -> {
-            var dir = Fixtures.v5ModelDir(model);
-            try { // PRE-MERGE PLACEHOLDER until the tokenizer branch loads tokenizer.json alone
-                java.nio.file.Files.copy(Fixtures.tokenizerDir().resolve("spiece.model"), dir.resolve("spiece.model"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            var dir = Golden.v5ModelDirPreMerge(model);
             AlbertModel m = task.equals("feature-extraction") ? AlbertModel.load(dir, Architecture.ALBERT_MODEL)
                     : AlbertModel.load(dir);
             return new Loaded(m, AlbertTokenizer.load(dir));
