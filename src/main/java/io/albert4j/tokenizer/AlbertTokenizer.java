@@ -251,13 +251,15 @@ public final class AlbertTokenizer implements AutoCloseable {
     /**
      * Encodes a text or text pair.
      *
-     * @param pair the second sequence, or null
+     * @param pair the second sequence, or null; in fast mode an empty pair is no pair, as in
+     *     transformers 5 ({@code tokenizer("a", "")} gives {@code [CLS] a [SEP]})
      * @throws AlbertException when the truncation strategy cannot reach the maximum length
      */
     public Encoding encode(String text, String pair, EncodeOptions options) {
         requireText(text, "text");
         requireOptions(options);
-        return builder.build(tokenize(text), pair == null ? null : tokenize(pair), options);
+        boolean noPair = pair == null || fast != null && pair.isEmpty();
+        return builder.build(tokenize(text), noPair ? null : tokenize(pair), options);
     }
 
     /**

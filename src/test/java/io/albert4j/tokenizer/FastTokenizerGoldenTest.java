@@ -19,11 +19,13 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every case of {@code v5/tokenizer/albert-base-v2-fast-cases.json} (transformers 5.17, tokenizers
- * 0.23.2) reproduced exactly by the default (fast) tokenizer loaded from {@code tokenizer.json}:
- * tokens, ids, token types, attention mask, offsets and both decodings. The reference's offsets
+ * 0.23.2) reproduced exactly by the default (fast) tokenizer, loaded from {@code tokenizer.json}
+ * and, separately, from a directory with only {@code spiece.model} (converted as transformers 5
+ * converts it): tokens, ids, token types, attention mask, offsets and both decodings. The reference's offsets
  * count code points; they are converted to this library's UTF-16 offsets with the text itself.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -32,6 +34,10 @@ class FastTokenizerGoldenTest {
 
     private final AlbertTokenizer stripAccents = AlbertTokenizer.load(Fixtures.v5TokenizerDir());
     private final AlbertTokenizer keepAccents = AlbertTokenizer.load(Fixtures.v5TokenizerDir(), TokenizerMode.FAST, true);
+    /** The same tokenizer built from the transformers-4 directory, which has spiece.model and no tokenizer.json. */
+    private final AlbertTokenizer fromModelStripAccents = AlbertTokenizer.load(Fixtures.tokenizerDir());
+    private final AlbertTokenizer fromModelKeepAccents =
+            AlbertTokenizer.load(Fixtures.tokenizerDir(), TokenizerMode.FAST, true);
 
     private static JsonNode read() {
         try {
@@ -67,22 +73,33 @@ class FastTokenizerGoldenTest {
 
     Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        for (String section : List.of("single", "pairs", "corpus", "adversarial")) {
-            List<JsonNode> cases = list(section);
-            for (int i = 0; i < cases.size(); i++) {
-                JsonNode c = cases.get(i);
-                String label = section + " " + i + (c.path("keep_accents").booleanValue() ? " keep_accents" : "")
-                        + " \"" + GoldenCases.label(c.get("text").textValue()) + "\"";
-                out.add(Arguments.of(label, c));
+        for (String source : List.of("tokenizer.json", "spiece.model")) {
+            for (String section : List.of("single", "pairs", "corpus", "adversarial")) {
+                List<JsonNode> cases = list(section);
+                for (int i = 0; i < cases.size(); i++) {
+                    JsonNode c = cases.get(i);
+                    String label = source + " " + section + " " + i
+                            + (c.path("keep_accents").booleanValue() ? " keep_accents" : "")
+                            + " \"" + GoldenCases.label(c.get("text").textValue()) + "\"";
+                    out.add(Arguments.of(label, source, c));
+                }
             }
         }
         return out.stream();
     }
 
+    private AlbertTokenizer tokenizer(String source, boolean keep) {
+        if (source.equals("tokenizer.json")) {
+            return keep ? keepAccents : stripAccents;
+        }
+        return keep ? fromModelKeepAccents : fromModelStripAccents;
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void encodesAndDecodes(String label, JsonNode c) {
-        AlbertTokenizer tokenizer = c.path("keep_accents").booleanValue() ? keepAccents : stripAccents;
+    void encodesAndDecodes(String label, String source, JsonNode c) {
+        AlbertTokenizer tokenizer = tokenizer(source, c.path("keep_accents").booleanValue());
+        assertEquals(TokenizerMode.FAST, tokenizer.mode());
         String text = c.get("text").textValue();
         String pair = c.hasNonNull("text_pair") ? c.get("text_pair").textValue() : null;
         Encoding encoding = tokenizer.encode(text, pair);
@@ -93,39 +110,43 @@ class FastTokenizerGoldenTest {
     }
 
     Stream<Arguments> truncations() {
-        return list("truncation").stream().map(c -> Arguments.of(c.get("truncation").textValue() + " max_length="
-                + c.get("max_length").intValue() + (c.has("reference_error") ? " (refused)" : ""), c));
+        return Stream.of("tokenizer.json", "spiece.model").flatMap(source -> list("truncation").stream().map(c ->
+                Arguments.of(source + " " + c.get("truncation").textValue() + " max_length=" + c.get("max_length").intValue()
+                        + (c.has("reference_error") ? " (refused)" : ""), source, c)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("truncations")
-    void truncates(String label, JsonNode c) {
+    void truncates(String label, String source, JsonNode c) {
+        AlbertTokenizer tokenizer = tokenizer(source, false);
         EncodeOptions options = EncodeOptions.defaults()
                 .withTruncation(Truncation.valueOf(c.get("truncation").textValue().toUpperCase()))
                 .withMaxLength(c.get("max_length").intValue());
         String text = c.get("text").textValue();
         String pair = c.get("text_pair").textValue();
         if (c.has("reference_error")) {
-            AlbertException e = assertThrows(AlbertException.class, () -> stripAccents.encode(text, pair, options));
+            AlbertException e = assertThrows(AlbertException.class, () -> tokenizer.encode(text, pair, options));
             assertTrue(e.getMessage().startsWith(c.get("reference_error").textValue()), e.getMessage());
             return;
         }
-        Encoding encoding = stripAccents.encode(text, pair, options);
+        Encoding encoding = tokenizer.encode(text, pair, options);
         assertEncoding(c, encoding, text, pair);
         assertEquals(options.maxLength(), encoding.length());
         int[] ids = GoldenCases.ints(c.get("input_ids"));
-        assertEquals(c.get("decoded").textValue(), stripAccents.decode(ids, true), "decoded");
-        assertEquals(c.get("decoded_with_special").textValue(), stripAccents.decode(ids, false), "decoded_with_special");
+        assertEquals(c.get("decoded").textValue(), tokenizer.decode(ids, true), "decoded");
+        assertEquals(c.get("decoded_with_special").textValue(), tokenizer.decode(ids, false), "decoded_with_special");
     }
 
-    @Test
-    void paddedBatch() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tokenizer.json", "spiece.model"})
+    void paddedBatch(String source) {
+        AlbertTokenizer tokenizer = tokenizer(source, false);
         JsonNode batch = ROOT.get("padded_batch");
         assertEquals("max_length", batch.get("padding").textValue());
         EncodeOptions options = EncodeOptions.defaults().withPadding(Padding.MAX_LENGTH)
                 .withMaxLength(batch.get("max_length").intValue());
         List<String> texts = GoldenCases.strings(batch.get("texts"));
-        List<Encoding> encodings = stripAccents.encodeBatch(texts, null, options);
+        List<Encoding> encodings = tokenizer.encodeBatch(texts, null, options);
         assertEquals(texts.size(), encodings.size());
         for (int i = 0; i < encodings.size(); i++) {
             Encoding encoding = encodings.get(i);
