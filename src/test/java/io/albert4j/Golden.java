@@ -81,18 +81,6 @@ public final class Golden {
         return V5.computeIfAbsent(model, name -> read(Fixtures.v5Golden(name)));
     }
 
-    /** PRE-MERGE PLACEHOLDER: Fixtures.v5ModelDir plus spiece.model, until tokenizer.json loads alone. */
-    public static java.nio.file.Path v5ModelDirPreMerge(String model) {
-        java.nio.file.Path dir = Fixtures.v5ModelDir(model);
-        try {
-            java.nio.file.Files.copy(Fixtures.tokenizerDir().resolve("spiece.model"), dir.resolve("spiece.model"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return dir;
-    }
-
     public static JsonNode model(String name) {
         return read(Fixtures.golden(name));
     }

@@ -5,6 +5,7 @@ import io.albert4j.model.AlbertModel;
 import io.albert4j.model.AlbertOutput;
 import io.albert4j.model.Architecture;
 import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.tokenizer.TokenizerMode;
 import io.albert4j.tokenizer.Encoding;
 import io.albert4j.tokenizer.Token;
 
@@ -17,7 +18,7 @@ import java.util.Locale;
 /**
  * Hugging Face's question-answering pipeline for AlbertForQuestionAnswering.
  *
- * <p>With a fast tokenizer ({@link AlbertTokenizer#isFast()}, the default) it computes what
+ * <p>With a fast tokenizer ({@link AlbertTokenizer#mode()} {@code FAST}, the default) it computes what
  * transformers 4.57.6's {@code QuestionAnsweringPipeline} computes with a fast tokenizer (the last
  * implementation; transformers 5.3+ has none): the spans of {@link QuestionSpans}; in each, start
  * and end logits softmaxed over the context tokens and {@code [CLS]} (the others get -10000, the
@@ -62,7 +63,7 @@ public final class QuestionAnsweringPipeline {
         if (docStride > maxSeqLen) {
             throw new AlbertException("doc_stride " + docStride + " is larger than max_seq_len " + maxSeqLen);
         }
-        if (tokenizer.isFast()) {
+        if (tokenizer.mode() == TokenizerMode.FAST) {
             return fastAnswers(question, context, maxSeqLen, docStride, options);
         }
         ContextWords words = new ContextWords(context);

@@ -3,6 +3,7 @@ package io.albert4j.pipeline;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.model.Architecture;
 import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.tokenizer.TokenizerMode;
 import io.albert4j.tokenizer.EncodeOptions;
 import io.albert4j.tokenizer.Encoding;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,7 +21,7 @@ import java.util.Set;
  * Face's fallback heuristic for tokenizers without a continuing-subword prefix, which ALBERT's
  * are); an unknown token always starts a word.
  *
- * <p>With a fast tokenizer ({@link AlbertTokenizer#isFast()}) the words are what transformers 5
+ * <p>With a fast tokenizer ({@link AlbertTokenizer#mode()} {@code FAST}) the words are what transformers 5
  * reports: a token's {@code word} is its piece, or for {@code <unk>} the original text under its
  * offsets; a word's and a group's text is their tokens' {@code convert_tokens_to_string} (so a
  * group of first/average/max words joins them without spaces, as transformers does). With a slow
@@ -94,7 +95,7 @@ public final class TokenClassificationPipeline {
             boolean unknown = id == tokenizer.unkId();
             boolean subword = !unknown && start > 0
                     && text.substring(start - 1, Math.min(text.length(), start + 1)).indexOf(' ') < 0;
-            String word = unknown && tokenizer.isFast() ? text.substring(start, end) : tokenizer.idToToken(id);
+            String word = unknown && tokenizer.mode() == TokenizerMode.FAST ? text.substring(start, end) : tokenizer.idToToken(id);
             tokens.add(new TaggedToken(i, id, word, Scores.softmax(logits[i]), start, end, subword));
         }
         return tokens;
@@ -166,7 +167,7 @@ public final class TokenClassificationPipeline {
     private Entity groupOf(List<Labelled> members) {
         double score = members.stream().mapToDouble(Labelled::score).average().orElseThrow();
         String word;
-        if (tokenizer.isFast()) {
+        if (tokenizer.mode() == TokenizerMode.FAST) {
             word = FastWords.tokensToString(members.stream().map(Labelled::word).toList());
         } else {
             word = tokenizer.decode(members.stream().flatMap(m -> m.tokens.stream()).mapToInt(TaggedToken::id)

@@ -1,6 +1,7 @@
 package io.albert4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.albert4j.Fixtures;
 import io.albert4j.Golden;
 import io.albert4j.JsonAssert;
 import org.junit.jupiter.api.Test;
@@ -31,14 +32,14 @@ class CliGoldenV5Test {
     @MethodSource("entries")
     void printsTheTransformers5PipelineOutput(String model, String task, int index) {
         JsonNode entry = Golden.v5(model).get("pipelines").get(task).get(index);
-        CliTest.Run r = CliTest.run(args(Golden.v5ModelDirPreMerge(model).toString(), task, entry));
+        CliTest.Run r = CliTest.run(args(Fixtures.v5ModelDir(model).toString(), task, entry));
         assertEquals(0, r.exitCode(), r.err());
         JsonAssert.assertMatches(entry.get("output"), r.json(), TOLERANCE);
     }
 
     @Test
     void zeroShotJsonLinesGiveOneResultPerLine() {
-        String dir = Golden.v5ModelDirPreMerge("albert-tiny-seqcls-nli").toString();
+        String dir = Fixtures.v5ModelDir("albert-tiny-seqcls-nli").toString();
         List<JsonNode> golden = new ArrayList<>();
         StringBuilder in = new StringBuilder();
         for (JsonNode entry : Golden.v5("albert-tiny-seqcls-nli").get("pipelines").get("zero-shot-classification")) {
@@ -63,7 +64,7 @@ class CliGoldenV5Test {
     @Test
     void zeroShotWithoutCandidateLabelsIsAnError() {
         CliTest.Run r = CliTest.run("zero-shot-classification", "--model",
-                Golden.v5ModelDirPreMerge("albert-tiny-seqcls-nli").toString(), "A text.");
+                Fixtures.v5ModelDir("albert-tiny-seqcls-nli").toString(), "A text.");
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("--candidate-labels"), r.err());
         assertEquals("", r.out());
@@ -72,7 +73,7 @@ class CliGoldenV5Test {
     @Test
     void zeroShotOnAModelWithoutAnEntailmentLabelIsAnError() {
         CliTest.Run r = CliTest.run("zero-shot-classification", "--model",
-                Golden.v5ModelDirPreMerge("albert-tiny-seqcls").toString(), "--candidate-labels", "a,b", "A text.");
+                Fixtures.v5ModelDir("albert-tiny-seqcls").toString(), "--candidate-labels", "a,b", "A text.");
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("entailment"), r.err());
     }

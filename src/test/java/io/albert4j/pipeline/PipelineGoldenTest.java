@@ -7,6 +7,7 @@ import io.albert4j.JsonAssert;
 import io.albert4j.cli.JsonResults;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.tokenizer.TokenizerMode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -86,7 +87,7 @@ class PipelineGoldenTest {
 
     static synchronized Loaded loaded(String model) {
         return LOADED.computeIfAbsent(model, name -> new Loaded(AlbertModel.load(Fixtures.modelDir(name)),
-                AlbertTokenizer.load(Fixtures.modelDir(name))));
+                AlbertTokenizer.load(Fixtures.modelDir(name), TokenizerMode.SLOW)));
     }
 
     @AfterAll

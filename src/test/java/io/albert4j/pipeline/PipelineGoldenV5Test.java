@@ -154,7 +154,7 @@ class PipelineGoldenV5Test {
     static synchronized Loaded loaded(String model, String task) {
         String key = model + (task.equals("feature-extraction") ? "/base" : "");
         return LOADED.computeIfAbsent(key, k -> {
-            var dir = Golden.v5ModelDirPreMerge(model);
+            var dir = Fixtures.v5ModelDir(model);
             AlbertModel m = task.equals("feature-extraction") ? AlbertModel.load(dir, Architecture.ALBERT_MODEL)
                     : AlbertModel.load(dir);
             return new Loaded(m, AlbertTokenizer.load(dir));

@@ -2,6 +2,7 @@ package io.albert4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.albert4j.Fixtures;
 import io.albert4j.Golden;
 import io.albert4j.JsonAssert;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +31,7 @@ class ZeroShotServerTest {
 
     @BeforeAll
     static void start() {
-        server = AlbertServer.start(ServerOptions.defaults(Golden.v5ModelDirPreMerge("albert-tiny-seqcls-nli"))
+        server = AlbertServer.start(ServerOptions.defaults(Fixtures.v5ModelDir("albert-tiny-seqcls-nli"))
                 .withHost("127.0.0.1").withPort(0));
     }
 

@@ -122,7 +122,7 @@ class AlbertTokenizerLoadTest {
         Files.writeString(dir.resolve("tokenizer_config.json"),
                 "{\"do_lower_case\": false, \"keep_accents\": true, \"model_max_length\": 512,"
                         + " \"clean_up_tokenization_spaces\": false}");
-        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(dir)) {
+        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(dir, TokenizerMode.SLOW)) {
             assertEquals(List.of("▁", "T", "he", "▁ca", "f", "é", "."), pieces(tokenizer, "The café."));
             assertEquals(512, tokenizer.modelMaxLength());
             assertEquals("he ca f .", tokenizer.decode(tokenizer.encode("he ca f .").inputIds(), true));
@@ -134,14 +134,14 @@ class AlbertTokenizerLoadTest {
                     .withTruncation(Truncation.LONGEST_FIRST).withPadding(Padding.MAX_LENGTH));
             assertEquals(512, capped.length());
         }
-        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(dir, false)) {
+        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(dir, TokenizerMode.SLOW, false)) {
             assertFalse(pieces(tokenizer, "café").contains("é"));
         }
     }
 
     @Test
     void closeIsIdempotentAndLaterCallsFail() {
-        AlbertTokenizer tokenizer = AlbertTokenizer.load(Fixtures.tokenizerDir());
+        AlbertTokenizer tokenizer = AlbertTokenizer.load(Fixtures.tokenizerDir(), TokenizerMode.SLOW);
         tokenizer.close();
         tokenizer.close();
         assertThrows(IllegalStateException.class, () -> tokenizer.tokenize("text"));
