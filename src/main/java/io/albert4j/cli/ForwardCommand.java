@@ -24,7 +24,7 @@ final class ForwardCommand implements Command {
     }
 
     public Set<String> valueOptions() {
-        return Set.of("--model", "--pair", "--max-length", "--input-ids", "--truncation");
+        return Set.of("--model", "--pair", "--max-length", "--input-ids", "--truncation", LoadedModel.TOKENIZER_OPTION);
     }
 
     public int run(CliArgs args, Console console) throws Exception {

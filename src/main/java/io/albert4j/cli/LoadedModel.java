@@ -3,6 +3,7 @@ package io.albert4j.cli;
 import io.albert4j.AlbertException;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.tokenizer.TokenizerMode;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -13,15 +14,34 @@ record LoadedModel(Path dir, AlbertModel model, AlbertTokenizer tokenizer) imple
     /** The project's embedded default model, used when --model is absent. */
     static final String DEFAULT_MODEL = "models/albert-demo";
 
+    /** The option that selects the tokenizer semantics: fast (the default) or slow. */
+    static final String TOKENIZER_OPTION = "--tokenizer";
+
     static LoadedModel load(CliArgs args) {
         Path dir = resolve(args.value("--model"));
+        TokenizerMode mode = tokenizerMode(args);
         AlbertModel model = AlbertModel.load(dir);
         try {
-            return new LoadedModel(dir, model, AlbertTokenizer.load(dir));
+            return new LoadedModel(dir, model, AlbertTokenizer.load(dir, mode));
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * {@code --tokenizer fast} (default: the {@code tokenizers}-library semantics transformers'
+     * pipelines use) or {@code --tokenizer slow} (transformers 4's SentencePiece tokenizer and the
+     * pipelines' slow-tokenizer behaviour).
+     */
+    static TokenizerMode tokenizerMode(CliArgs args) {
+        String value = args.value(TOKENIZER_OPTION, "fast");
+        return switch (value) {
+            case "fast" -> TokenizerMode.FAST;
+            case "slow" -> TokenizerMode.SLOW;
+            default -> throw new CliException(TOKENIZER_OPTION
+                    + " expects fast or slow, found \"" + value + "\"");
+        };
     }
 
     /** --model DIR, or models/albert-demo beside the working directory or beside the jar. */

@@ -62,6 +62,8 @@ public final class Main {
         to.println("usage: java -jar albert.jar COMMAND [options]");
         commands.values().forEach(c -> to.println("  " + c.name() + " " + c.usage()));
         to.println("Without --model, the embedded default model " + LoadedModel.DEFAULT_MODEL + " is used.");
+        to.println("Pipeline commands, tokenize, forward and serve take --tokenizer fast (default, as transformers' "
+                + "pipelines) or slow (transformers 4's SentencePiece tokenizer).");
     }
 
     /** slf4j-simple on stderr at WARN, with ND4J's start-up banner and DJL's GPU probe silenced. */

@@ -43,6 +43,7 @@ abstract class TaskCommand implements Command {
         Set<String> all = new HashSet<>(taskOptions());
         all.add("--model");
         all.add("--input");
+        all.add(LoadedModel.TOKENIZER_OPTION);
         return all;
     }
 

@@ -26,7 +26,7 @@ final class TokenizeCommand implements Command {
     }
 
     public Set<String> valueOptions() {
-        return Set.of("--model", "--pair", "--max-length", "--truncation");
+        return Set.of("--model", "--pair", "--max-length", "--truncation", LoadedModel.TOKENIZER_OPTION);
     }
 
     @Override
@@ -35,7 +35,8 @@ final class TokenizeCommand implements Command {
     }
 
     public int run(CliArgs args, Console console) throws Exception {
-        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(LoadedModel.resolve(args.value("--model")))) {
+        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(LoadedModel.resolve(args.value("--model")),
+                LoadedModel.tokenizerMode(args))) {
             Encoding e = tokenizer.encode(args.text(), args.value("--pair"), options(args));
             console.out().println(JsonResults.JSON.writeValueAsString(json(e)));
             return 0;

@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The CLI run in-process on the golden pipeline inputs: its stdout parses to the golden outputs.
+ * The CLI run in-process on the golden pipeline inputs: its stdout parses to the golden outputs
+ * (the transformers 4.39 goldens, so with {@code --tokenizer slow}; the v5 ones are {@link CliGoldenV5Test}'s).
  * Each error case exits with code 2, one line on stderr naming the problem, nothing on stdout.
  */
 class CliTest {
@@ -59,9 +60,16 @@ class CliTest {
     @MethodSource("goldenEntries")
     void printsTheGoldenPipelineOutput(String model, String task, int index) {
         JsonNode entry = Golden.model(model).get("pipelines").get(task).get(index);
-        Run r = run(args(Fixtures.modelDir(model).toString(), task, entry));
+        Run r = run(slow(args(Fixtures.modelDir(model).toString(), task, entry)));
         assertEquals(0, r.exitCode, r.err);
         JsonAssert.assertMatches(entry.get("output"), r.json(), TOLERANCE);
+    }
+
+    /** The arguments with --tokenizer slow after the command name (the 4.39 goldens' tokenizer). */
+    static String[] slow(String... args) {
+        List<String> out = new ArrayList<>(List.of(args));
+        out.addAll(1, List.of("--tokenizer", "slow"));
+        return out.toArray(String[]::new);
     }
 
     /** The command line that asks the CLI what the golden entry asked the reference pipeline. */
@@ -88,6 +96,15 @@ class CliTest {
     }
 
     @Test
+    void tokenizerOptionIsFastOrSlow() {
+        Run r = run("classify", "--model", Fixtures.modelDir("albert-tiny-seqcls").toString(), "--tokenizer", "quick",
+                "Hello");
+        assertEquals(2, r.exitCode);
+        assertTrue(r.err.contains("--tokenizer expects fast or slow, found \"quick\""), r.err);
+        assertEquals("", r.out);
+    }
+
+    @Test
     void jsonLinesGiveOneResultLinePerInputLine() {
         String dir = Fixtures.modelDir("albert-tiny-seqcls").toString();
         JsonNode golden = Golden.model("albert-tiny-seqcls").get("pipelines").get("text-classification");
@@ -95,7 +112,7 @@ class CliTest {
         for (JsonNode entry : golden) {
             in.append(Golden.JSON.createObjectNode().put("text", entry.get("input").asText())).append('\n');
         }
-        Run r = runWithInput(in.toString(), "classify", "--model", dir, "--top-k", "all", "--input", "-");
+        Run r = runWithInput(in.toString(), slow("classify", "--model", dir, "--top-k", "all", "--input", "-"));
         assertEquals(0, r.exitCode, r.err);
         String[] lines = r.out.strip().split("\n");
         assertEquals(golden.size(), lines.length);
@@ -112,7 +129,7 @@ class CliTest {
         List<String> lines = new ArrayList<>();
         golden.forEach(e -> lines.add(Golden.JSON.createObjectNode().put("text", e.get("input").asText()).toString()));
         Files.write(file, lines);
-        Run r = run("fill-mask", "--model", dir, "--input", file.toString());
+        Run r = run(slow("fill-mask", "--model", dir, "--input", file.toString()));
         assertEquals(0, r.exitCode, r.err);
         String[] out = r.out.strip().split("\n");
         assertEquals(golden.size(), out.length);
@@ -124,8 +141,8 @@ class CliTest {
     @Test
     void forwardPrintsEveryOutputOfThePreTrainingClass() {
         JsonNode golden = Golden.model("albert-tiny-pretraining").get("cases").get(0);
-        Run r = run("forward", "--model", Fixtures.modelDir("albert-tiny-pretraining").toString(),
-                golden.get("inputs").get("text").asText());
+        Run r = run(slow("forward", "--model", Fixtures.modelDir("albert-tiny-pretraining").toString(),
+                golden.get("inputs").get("text").asText()));
         assertEquals(0, r.exitCode, r.err);
         JsonNode out = r.json();
         assertEquals(golden.get("inputs").get("input_ids"), out.get("input_ids"));
