@@ -38,7 +38,7 @@ final class TokenizeCommand implements Command {
         try (AlbertTokenizer tokenizer = AlbertTokenizer.load(LoadedModel.resolve(args.value("--model")),
                 LoadedModel.tokenizerMode(args))) {
             Encoding e = tokenizer.encode(args.text(), args.value("--pair"), options(args));
-            console.out().println(JsonResults.JSON.writeValueAsString(json(e)));
+            console.out().println(JsonResults.JSON.writeValueAsString(json(e, args.text(), args.value("--pair"))));
             return 0;
         }
     }
@@ -70,7 +70,8 @@ final class TokenizeCommand implements Command {
         }
     }
 
-    private static ObjectNode json(Encoding e) {
+    /** The encoding with its offsets as Hugging Face's offset_mapping counts them: code points of each sequence. */
+    private static ObjectNode json(Encoding e, String text, String pair) {
         ObjectNode o = JsonResults.JSON.createObjectNode();
         ArrayNode tokens = o.putArray("tokens");
         e.tokens().forEach(tokens::add);
@@ -79,7 +80,8 @@ final class TokenizeCommand implements Command {
         o.set("attention_mask", JsonResults.ints(e.attentionMask()));
         ArrayNode offsets = o.putArray("offsets");
         for (int i = 0; i < e.length(); i++) {
-            offsets.addArray().add(e.starts()[i]).add(e.ends()[i]);
+            String own = e.sequenceIds()[i] == 1 ? pair : text;
+            offsets.addArray().add(JsonResults.codePoints(own, e.starts()[i])).add(JsonResults.codePoints(own, e.ends()[i]));
         }
         return o;
     }

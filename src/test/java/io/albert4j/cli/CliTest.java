@@ -96,6 +96,16 @@ class CliTest {
     }
 
     @Test
+    void tokenizeCountsOffsetsInCodePointsAsHuggingFace() {
+        // ids and offset_mapping printed by tokenizers 0.23.2 on the v5 tokenizer.json
+        Run r = run("tokenize", "--model", Fixtures.v5ModelDir("albert-tiny-qa").toString(), "I love \uD83C\uDF55 and \u2615!");
+        assertEquals(0, r.exitCode, r.err);
+        assertEquals("[2,31,339,13,1,17,13,1,187,3]", r.json().get("input_ids").toString());
+        assertEquals("[[0,0],[0,1],[2,6],[7,8],[7,8],[9,12],[13,14],[13,14],[14,15],[0,0]]",
+                r.json().get("offsets").toString());
+    }
+
+    @Test
     void tokenizerOptionIsFastOrSlow() {
         Run r = run("classify", "--model", Fixtures.modelDir("albert-tiny-seqcls").toString(), "--tokenizer", "quick",
                 "Hello");
