@@ -180,6 +180,11 @@ public final class AlbertTokenizer implements AutoCloseable {
                 config, modelFile);
     }
 
+    /** The fast tokenizer behind this one, null in slow mode (for tests of its parts). */
+    FastTokenizer fastTokenizer() {
+        return fast;
+    }
+
     /** The mode this tokenizer was loaded in. */
     public TokenizerMode mode() {
         return mode;
