@@ -3,6 +3,7 @@ package io.albert4j.cli;
 import io.albert4j.AlbertException;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.tokenizer.TokenizerMode;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -17,11 +18,21 @@ record LoadedModel(Path dir, AlbertModel model, AlbertTokenizer tokenizer) imple
         Path dir = resolve(args.value("--model"));
         AlbertModel model = AlbertModel.load(dir);
         try {
-            return new LoadedModel(dir, model, AlbertTokenizer.load(dir));
+            return new LoadedModel(dir, model, loadTokenizer(dir, args));
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /** The tokenizer of {@code dir} in the mode {@code --tokenizer fast|slow} names (fast by default). */
+    static AlbertTokenizer loadTokenizer(Path dir, CliArgs args) {
+        String mode = args.value("--tokenizer", "fast");
+        return switch (mode) {
+            case "fast" -> AlbertTokenizer.load(dir, TokenizerMode.FAST);
+            case "slow" -> AlbertTokenizer.load(dir, TokenizerMode.SLOW);
+            default -> throw new CliException("--tokenizer must be fast or slow, found \"" + mode + "\"");
+        };
     }
 
     /** --model DIR, or models/albert-demo beside the working directory or beside the jar. */
