@@ -20,11 +20,11 @@ final class ForwardCommand implements Command {
     }
 
     public String usage() {
-        return "[--model DIR] [--pair TEXT_B] [--max-length N] (TEXT | --input-ids 2,48,25,3)";
+        return "[--model DIR] [--tokenizer fast|slow] [--pair TEXT_B] [--max-length N] (TEXT | --input-ids 2,48,25,3)";
     }
 
     public Set<String> valueOptions() {
-        return Set.of("--model", "--pair", "--max-length", "--input-ids", "--truncation", LoadedModel.TOKENIZER_OPTION);
+        return Set.of("--model", "--tokenizer", "--pair", "--max-length", "--input-ids", "--truncation");
     }
 
     public int run(CliArgs args, Console console) throws Exception {

@@ -14,33 +14,29 @@ record LoadedModel(Path dir, AlbertModel model, AlbertTokenizer tokenizer) imple
     /** The project's embedded default model, used when --model is absent. */
     static final String DEFAULT_MODEL = "models/albert-demo";
 
-    /** The option that selects the tokenizer semantics: fast (the default) or slow. */
-    static final String TOKENIZER_OPTION = "--tokenizer";
-
     static LoadedModel load(CliArgs args) {
         Path dir = resolve(args.value("--model"));
-        TokenizerMode mode = tokenizerMode(args);
         AlbertModel model = AlbertModel.load(dir);
         try {
-            return new LoadedModel(dir, model, AlbertTokenizer.load(dir, mode));
+            return new LoadedModel(dir, model, loadTokenizer(dir, args));
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
     }
 
-    /**
-     * {@code --tokenizer fast} (default: the {@code tokenizers}-library semantics transformers'
-     * pipelines use) or {@code --tokenizer slow} (transformers 4's SentencePiece tokenizer and the
-     * pipelines' slow-tokenizer behaviour).
-     */
+    /** The tokenizer of {@code dir} in the mode {@code --tokenizer fast|slow} names (fast by default). */
+    static AlbertTokenizer loadTokenizer(Path dir, CliArgs args) {
+        return AlbertTokenizer.load(dir, tokenizerMode(args));
+    }
+
+    /** {@code --tokenizer fast|slow} (fast by default), also what {@code serve} starts its server with. */
     static TokenizerMode tokenizerMode(CliArgs args) {
-        String value = args.value(TOKENIZER_OPTION, "fast");
-        return switch (value) {
+        String mode = args.value("--tokenizer", "fast");
+        return switch (mode) {
             case "fast" -> TokenizerMode.FAST;
             case "slow" -> TokenizerMode.SLOW;
-            default -> throw new CliException(TOKENIZER_OPTION
-                    + " expects fast or slow, found \"" + value + "\"");
+            default -> throw new CliException("--tokenizer must be fast or slow, found \"" + mode + "\"");
         };
     }
 

@@ -22,7 +22,7 @@ public final class Main {
             new TaskCommands.QuestionAnswering(),
             new TaskCommands.Ner(), new TaskCommands.Embed(), new TaskCommands.SentenceOrder(),
             new TaskCommands.Choose(), new TokenizeCommand(), new ForwardCommand(), new EvaluateCommand(),
-            new ServeCommand(), new BenchCommand());
+            new ServeCommand(), new BenchCommand(), new TokenizerBenchCommand());
 
     private Main() {
     }
@@ -62,8 +62,8 @@ public final class Main {
         to.println("usage: java -jar albert.jar COMMAND [options]");
         commands.values().forEach(c -> to.println("  " + c.name() + " " + c.usage()));
         to.println("Without --model, the embedded default model " + LoadedModel.DEFAULT_MODEL + " is used.");
-        to.println("Pipeline commands, tokenize, forward and serve take --tokenizer fast (default, as transformers' "
-                + "pipelines) or slow (transformers 4's SentencePiece tokenizer).");
+        to.println("Commands that load a model take --tokenizer fast|slow: fast (the default) is Hugging Face's"
+                + " tokenizers-backed tokenizer, slow the transformers-4 SentencePiece one.");
     }
 
     /** slf4j-simple on stderr at WARN, with ND4J's start-up banner and DJL's GPU probe silenced. */

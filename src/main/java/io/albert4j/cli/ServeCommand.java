@@ -26,7 +26,7 @@ final class ServeCommand implements Command {
     @Override
     public Set<String> valueOptions() {
         return Set.of("--model", "--host", "--port", "--threads", "--max-batch", "--max-wait-ms", "--queue-size",
-                "--max-body-bytes", "--max-inputs", "--shutdown-timeout-ms", LoadedModel.TOKENIZER_OPTION);
+                "--max-body-bytes", "--max-inputs", "--shutdown-timeout-ms", "--tokenizer");
     }
 
     @Override

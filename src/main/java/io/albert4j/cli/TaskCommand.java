@@ -42,8 +42,8 @@ abstract class TaskCommand implements Command {
     public final Set<String> valueOptions() {
         Set<String> all = new HashSet<>(taskOptions());
         all.add("--model");
+        all.add("--tokenizer");
         all.add("--input");
-        all.add(LoadedModel.TOKENIZER_OPTION);
         return all;
     }
 

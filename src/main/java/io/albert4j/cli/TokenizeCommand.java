@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * {@code tokenize [--pair TEXT_B] [--max-length N] [--truncation S] [--no-special-tokens] TEXT}:
- * the tokenizer's encoding with character offsets. Needs only spiece.model (and the tokenizer configs).
+ * the tokenizer's encoding with character offsets. Needs only the tokenizer files (tokenizer.json or
+ * spiece.model, and the tokenizer configs); {@code --tokenizer slow} selects the slow tokenizer.
  */
 final class TokenizeCommand implements Command {
     public String name() {
@@ -21,12 +22,12 @@ final class TokenizeCommand implements Command {
     }
 
     public String usage() {
-        return "[--model DIR] [--pair TEXT_B] [--max-length N] [--truncation longest_first|only_first|only_second] "
+        return "[--model DIR] [--tokenizer fast|slow] [--pair TEXT_B] [--max-length N] [--truncation longest_first|only_first|only_second] "
                 + "[--no-special-tokens] TEXT";
     }
 
     public Set<String> valueOptions() {
-        return Set.of("--model", "--pair", "--max-length", "--truncation", LoadedModel.TOKENIZER_OPTION);
+        return Set.of("--model", "--tokenizer", "--pair", "--max-length", "--truncation");
     }
 
     @Override
@@ -35,8 +36,7 @@ final class TokenizeCommand implements Command {
     }
 
     public int run(CliArgs args, Console console) throws Exception {
-        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(LoadedModel.resolve(args.value("--model")),
-                LoadedModel.tokenizerMode(args))) {
+        try (AlbertTokenizer tokenizer = LoadedModel.loadTokenizer(LoadedModel.resolve(args.value("--model")), args)) {
             Encoding e = tokenizer.encode(args.text(), args.value("--pair"), options(args));
             console.out().println(JsonResults.JSON.writeValueAsString(json(e, args.text(), args.value("--pair"))));
             return 0;

@@ -1,5 +1,6 @@
 package io.albert4j.model;
 
+import io.albert4j.AlbertException;
 import io.albert4j.checkpoint.StateDict;
 import io.albert4j.config.Activation;
 import io.albert4j.config.AlbertConfig;
@@ -22,6 +23,10 @@ final class AlbertMLMHead {
     AlbertMLMHead(StateDict weights, AlbertConfig config, INDArray wordEmbeddings) {
         dense = Linear.load(weights, "predictions.dense", config.hiddenSize(), config.embeddingSize());
         layerNorm = LayerNorm.load(weights, "predictions.LayerNorm", config.embeddingSize(), config.layerNormEps());
+        if (!config.tieWordEmbeddings() && !weights.storesUntied("predictions.decoder.weight")) {
+            throw new AlbertException("checkpoint " + weights.source() + ": config.json says tie_word_embeddings false, "
+                    + "but the checkpoint stores no predictions.decoder.weight for the untied masked-LM decoder");
+        }
         decoder = config.tieWordEmbeddings() ? wordEmbeddings
                 : weights.require("predictions.decoder.weight", config.vocabSize(), config.embeddingSize());
         bias = weights.require("predictions.bias", config.vocabSize()).toFloatVector();

@@ -172,12 +172,16 @@ public final class AlbertTokenizer implements AutoCloseable {
                     config, tokenizerJson);
         }
         if (!Files.exists(modelFile)) {
-            throw new AlbertException("tokenizer not found: " + dir + " holds neither " + TOKENIZER_FILE + " nor "
-                    + MODEL_FILE);
+            throw new AlbertException("tokenizer not found: neither " + tokenizerJson + " nor " + modelFile + " exists");
         }
         SpModelFile model = SpModelFile.read(modelFile);
         return new AlbertTokenizer(FastTokenizerFiles.fromSentencePiece(model, modelFile, config, keepAccents),
                 config, modelFile);
+    }
+
+    /** The fast tokenizer behind this one, null in slow mode (for tests of its parts). */
+    FastTokenizer fastTokenizer() {
+        return fast;
     }
 
     /** The mode this tokenizer was loaded in. */

@@ -82,6 +82,9 @@ final class FastNormalizer {
     record Decompose(Normalizer.Form form) implements Step {
         @Override
         public NormalizedText apply(NormalizedText text) {
+            if (allBelow(text, 0xa0)) {
+                return text;
+            }
             Changes changes = new Changes(text.length + 8);
             boolean marksInARow = false;
             int previousType = -1;
@@ -117,6 +120,9 @@ final class FastNormalizer {
     record StripAccents() implements Step {
         @Override
         public NormalizedText apply(NormalizedText text) {
+            if (allBelow(text, 0x300)) {
+                return text;
+            }
             NormalizedText out = new NormalizedText(text.length, text.origin);
             for (int i = 0; i < text.length; i++) {
                 if (!Decompose.isMark(Character.getType(text.codePoints[i]))) {
@@ -131,6 +137,14 @@ final class FastNormalizer {
     record Lowercase() implements Step {
         @Override
         public NormalizedText apply(NormalizedText text) {
+            int i0 = 0;
+            while (i0 < text.length && text.codePoints[i0] != 0x130
+                    && Character.toLowerCase(text.codePoints[i0]) == text.codePoints[i0]) {
+                i0++;
+            }
+            if (i0 == text.length) {
+                return text;
+            }
             NormalizedText out = new NormalizedText(text.length + 4, text.origin);
             for (int i = 0; i < text.length; i++) {
                 int cp = text.codePoints[i];
@@ -156,6 +170,13 @@ final class FastNormalizer {
 
         @Override
         public NormalizedText apply(NormalizedText text) {
+            int first = 0;
+            while (first < text.length && map.unchanged(text.codePoints[first])) {
+                first++;
+            }
+            if (first == text.length) {
+                return text;
+            }
             Changes changes = new Changes(text.length + 8);
             boolean modified = false;
             String chars = null;
@@ -215,6 +236,16 @@ final class FastNormalizer {
             }
             return modified;
         }
+    }
+
+    /** Whether every code point is below {@code limit}. */
+    private static boolean allBelow(NormalizedText text, int limit) {
+        for (int i = 0; i < text.length; i++) {
+            if (text.codePoints[i] >= limit) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The (code point, change) list that {@link NormalizedText#transform} consumes. */

@@ -107,6 +107,11 @@ final class FastTokenizer {
         return added != null && added.special();
     }
 
+    /** {@code normalizer.normalize_str(text)}: the normalizer sequence alone. */
+    String normalize(String text) {
+        return normalizer.normalize(NormalizedText.of(text, 0, text.length())).toString();
+    }
+
     /** The tokens of {@code text}, offsets in UTF-16 chars of {@code text}. */
     List<Token> tokenize(String text) {
         List<Token> out = new ArrayList<>(text.length() / 4 + 4);
@@ -198,9 +203,12 @@ final class FastTokenizer {
     }
 
     private void model(NormalizedText word, int from, int to, List<Token> out) {
-        for (Unigram.Piece piece : unigram.encode(word.codePoints, from, to)) {
-            out.add(new Token(pieces[piece.id()], piece.id(), word.originalStart(piece.from(), piece.to()),
-                    word.originalEnd(piece.from(), piece.to())));
+        int[] triples = unigram.encode(word.codePoints, from, to);
+        for (int k = 0; k < triples.length; k += 3) {
+            int id = triples[k];
+            int start = from + triples[k + 1];
+            int end = from + triples[k + 2];
+            out.add(new Token(pieces[id], id, word.originalStart(start, end), word.originalEnd(start, end)));
         }
     }
 

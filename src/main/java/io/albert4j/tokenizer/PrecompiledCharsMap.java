@@ -16,6 +16,7 @@ final class PrecompiledCharsMap {
     private final byte[] replacements;
     /** Decoded replacements by their offset in the blob (null between string starts). */
     private final int[][] decoded;
+    private final boolean[] unchangedAscii = new boolean[0x80];
 
     /**
      * @throws IllegalStateException when the blob's trie size does not fit
@@ -40,6 +41,19 @@ final class PrecompiledCharsMap {
                 start = i + 1;
             }
         }
+        int[] single = new int[1];
+        for (int cp = 0; cp < 0x80; cp++) {
+            single[0] = cp;
+            unchangedAscii[cp] = transform(single, 0, 1) == null;
+        }
+    }
+
+    /**
+     * Whether a code point of the Basic Latin range is certain to stay as it is: no key starts
+     * with it, and it never joins a grapheme cluster (CR aside, which joins LF).
+     */
+    boolean unchanged(int cp) {
+        return cp < 0x80 && cp != '\r' && unchangedAscii[cp];
     }
 
     /**
@@ -48,11 +62,20 @@ final class PrecompiledCharsMap {
      */
     int[] transform(int[] codePoints, int from, int to) {
         int node = offset(units[0]);
-        byte[] utf8 = new byte[4];
+        byte[] utf8 = null;
         for (int i = from; i < to; i++) {
-            int n = utf8(codePoints[i], utf8);
+            int cp = codePoints[i];
+            int n;
+            if (cp < 0x80) {
+                n = 1;
+            } else {
+                if (utf8 == null) {
+                    utf8 = new byte[4];
+                }
+                n = utf8(cp, utf8);
+            }
             for (int b = 0; b < n; b++) {
-                int label = utf8[b] & 0xff;
+                int label = n == 1 ? cp : utf8[b] & 0xff;
                 if (label == 0) {
                     return null;
                 }

@@ -1,20 +1,27 @@
 package io.albert4j.tokenizer;
 
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code tokenizers} library's Unigram model ({@code encode_optimized}): Viterbi over a trie
  * of the vocabulary with the pieces' log-probability scores (as doubles, like the library), an
  * unknown node scored {@code min_score - 10} where no single-character piece exists, and
- * consecutive unknown pieces fused into one. Immutable and thread-safe.
+ * consecutive unknown pieces fused into one. Like the library it remembers the segmentation of
+ * up to {@value #CACHE_CAPACITY} words (words repeat: the cache is most of the speed on prose).
+ * Thread-safe: the trie and scores are immutable, the cache is concurrent.
  */
 final class Unigram {
     private static final double UNK_PENALTY = 10.0;
+    static final int CACHE_CAPACITY = 10_000;
+    /** Words longer than this are not cached (the library's limit on its cache keys is similar). */
+    private static final int CACHE_MAX_WORD = 64;
 
     private final double[] scores;
     private final int unkId;
     private final double unkScore;
     private final CharTrie trie;
+    private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
 
     /**
      * @param pieces the vocabulary, id by id
@@ -28,19 +35,34 @@ final class Unigram {
         this.trie = new CharTrie(pieces);
     }
 
-    /** A piece found in a word: its id and code point range. */
-    record Piece(int id, int from, int to) {
-    }
-
     /**
-     * Segments code points {@code [from, to)} of {@code codePoints}; ranges in the result are
-     * code point indices into {@code codePoints}.
+     * Segments code points {@code [from, to)} of {@code codePoints}.
+     *
+     * @return (id, start, end) triples, start and end being code point offsets from {@code from};
+     *     shared with other callers, so read-only
      */
-    Piece[] encode(int[] codePoints, int from, int to) {
+    int[] encode(int[] codePoints, int from, int to) {
         int n = to - from;
         if (n == 0) {
-            return new Piece[0];
+            return new int[0];
         }
+        if (n > CACHE_MAX_WORD) {
+            return viterbi(codePoints, from, to);
+        }
+        String word = new String(codePoints, from, n);
+        int[] cached = cache.get(word);
+        if (cached != null) {
+            return cached;
+        }
+        int[] pieces = viterbi(codePoints, from, to);
+        if (cache.size() < CACHE_CAPACITY) {
+            cache.putIfAbsent(word, pieces);
+        }
+        return pieces;
+    }
+
+    private int[] viterbi(int[] codePoints, int from, int to) {
+        int n = to - from;
         double[] best = new double[n + 1];
         int[] startsAt = new int[n + 1];
         int[] ids = new int[n + 1];
@@ -79,11 +101,12 @@ final class Unigram {
                 }
             }
         }
-        return backtrack(startsAt, ids, n, from);
+        return backtrack(startsAt, ids, n);
     }
 
-    private Piece[] backtrack(int[] startsAt, int[] ids, int n, int from) {
-        Piece[] reversed = new Piece[n];
+    /** The best path from the end back, consecutive unknown pieces fused, as (id, start, end) triples. */
+    private int[] backtrack(int[] startsAt, int[] ids, int n) {
+        int[] reversed = new int[3 * n];
         int count = 0;
         int end = n;
         int unkEnd = -1;
@@ -96,21 +119,28 @@ final class Unigram {
                 }
             } else {
                 if (unkEnd >= 0) {
-                    reversed[count++] = new Piece(unkId, from + end, from + unkEnd);
+                    count = put(reversed, count, unkId, end, unkEnd);
                     unkEnd = -1;
                 }
-                reversed[count++] = new Piece(id, from + start, from + end);
+                count = put(reversed, count, id, start, end);
             }
             end = start;
         }
         if (unkEnd >= 0) {
-            reversed[count++] = new Piece(unkId, from, from + unkEnd);
+            count = put(reversed, count, unkId, 0, unkEnd);
         }
-        Piece[] out = new Piece[count];
-        for (int k = 0; k < count; k++) {
-            out[k] = reversed[count - 1 - k];
+        int[] out = new int[count];
+        for (int k = 0; k < count; k += 3) {
+            System.arraycopy(reversed, count - 3 - k, out, k, 3);
         }
         return out;
+    }
+
+    private static int put(int[] triples, int count, int id, int start, int end) {
+        triples[count] = id;
+        triples[count + 1] = start;
+        triples[count + 2] = end;
+        return count + 3;
     }
 
     /**

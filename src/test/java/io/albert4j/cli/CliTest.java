@@ -60,19 +60,15 @@ class CliTest {
     @MethodSource("goldenEntries")
     void printsTheGoldenPipelineOutput(String model, String task, int index) {
         JsonNode entry = Golden.model(model).get("pipelines").get(task).get(index);
-        Run r = run(slow(args(Fixtures.modelDir(model).toString(), task, entry)));
+        Run r = run(args(Fixtures.modelDir(model).toString(), task, entry));
         assertEquals(0, r.exitCode, r.err);
         JsonAssert.assertMatches(entry.get("output"), r.json(), TOLERANCE);
     }
 
-    /** The arguments with --tokenizer slow after the command name (the 4.39 goldens' tokenizer). */
-    static String[] slow(String... args) {
-        List<String> out = new ArrayList<>(List.of(args));
-        out.addAll(1, List.of("--tokenizer", "slow"));
-        return out.toArray(String[]::new);
-    }
-
-    /** The command line that asks the CLI what the golden entry asked the reference pipeline. */
+    /**
+     * The command line that asks the CLI what the golden entry asked the reference pipeline
+     * (transformers 4.39 with its slow tokenizer, hence {@code --tokenizer slow}).
+     */
     private static String[] args(String dir, String task, JsonNode entry) {
         JsonNode input = entry.get("input");
         List<String> a = new ArrayList<>();
@@ -92,6 +88,7 @@ class CliTest {
             case "feature-extraction" -> a.addAll(List.of("embed", "--model", dir, "--pooling", "none", input.asText()));
             default -> throw new IllegalArgumentException(task);
         }
+        a.addAll(1, List.of("--tokenizer", "slow"));
         return a.toArray(String[]::new);
     }
 
@@ -110,7 +107,7 @@ class CliTest {
         Run r = run("classify", "--model", Fixtures.modelDir("albert-tiny-seqcls").toString(), "--tokenizer", "quick",
                 "Hello");
         assertEquals(2, r.exitCode);
-        assertTrue(r.err.contains("--tokenizer expects fast or slow, found \"quick\""), r.err);
+        assertTrue(r.err.contains("--tokenizer must be fast or slow, found \"quick\""), r.err);
         assertEquals("", r.out);
     }
 
@@ -122,7 +119,8 @@ class CliTest {
         for (JsonNode entry : golden) {
             in.append(Golden.JSON.createObjectNode().put("text", entry.get("input").asText())).append('\n');
         }
-        Run r = runWithInput(in.toString(), slow("classify", "--model", dir, "--top-k", "all", "--input", "-"));
+        Run r = runWithInput(in.toString(), "classify", "--model", dir, "--tokenizer", "slow", "--top-k", "all",
+                "--input", "-");
         assertEquals(0, r.exitCode, r.err);
         String[] lines = r.out.strip().split("\n");
         assertEquals(golden.size(), lines.length);
@@ -139,7 +137,7 @@ class CliTest {
         List<String> lines = new ArrayList<>();
         golden.forEach(e -> lines.add(Golden.JSON.createObjectNode().put("text", e.get("input").asText()).toString()));
         Files.write(file, lines);
-        Run r = run(slow("fill-mask", "--model", dir, "--input", file.toString()));
+        Run r = run("fill-mask", "--model", dir, "--tokenizer", "slow", "--input", file.toString());
         assertEquals(0, r.exitCode, r.err);
         String[] out = r.out.strip().split("\n");
         assertEquals(golden.size(), out.length);
@@ -151,8 +149,8 @@ class CliTest {
     @Test
     void forwardPrintsEveryOutputOfThePreTrainingClass() {
         JsonNode golden = Golden.model("albert-tiny-pretraining").get("cases").get(0);
-        Run r = run(slow("forward", "--model", Fixtures.modelDir("albert-tiny-pretraining").toString(),
-                golden.get("inputs").get("text").asText()));
+        Run r = run("forward", "--model", Fixtures.modelDir("albert-tiny-pretraining").toString(), "--tokenizer", "slow",
+                golden.get("inputs").get("text").asText());
         assertEquals(0, r.exitCode, r.err);
         JsonNode out = r.json();
         assertEquals(golden.get("inputs").get("input_ids"), out.get("input_ids"));
@@ -172,6 +170,18 @@ class CliTest {
         assertEquals(0, r.exitCode, r.err);
         JsonAssert.assertMatches(golden.get("start_logits"), r.json().get("start_logits"), TOLERANCE);
         JsonAssert.assertMatches(golden.get("end_logits"), r.json().get("end_logits"), TOLERANCE);
+    }
+
+    @Test
+    void tokenizeChoosesTheTokenizer() {
+        String dir = Fixtures.tokenizerDir().toString();
+        Run fast = run("tokenize", "--model", dir, "He said \" (hello)");
+        Run slow = run("tokenize", "--model", dir, "--tokenizer", "slow", "He said \" (hello)");
+        assertEquals(0, fast.exitCode, fast.err);
+        assertEquals(0, slow.exitCode, slow.err);
+        assertEquals("[2,24,87,7,5,10975,6,3]", fast.json().get("input_ids").toString());
+        assertEquals("[2,24,87,13,7,13,5,11515,6,3]", slow.json().get("input_ids").toString());
+        assertError(run("tokenize", "--model", dir, "--tokenizer", "medium", "x"), "--tokenizer");
     }
 
     @Test
