@@ -199,8 +199,11 @@ public abstract class AlbertStage<S extends AlbertStage<S>> extends Transformer 
         StructType output = transformSchema(dataset.schema());
         List<String> columns = inputCols();
         int[] indices = columns.stream().mapToInt(c -> dataset.schema().fieldIndex(c)).toArray();
-        PartitionInference inference = new PartitionInference(name(), getModel(),
-                new SerializableConfiguration(dataset.sparkSession().sparkContext().hadoopConfiguration()),
+        // The driver's Hadoop configuration (credentials, file system settings) goes with the tasks
+        // only when the executors read the model through a Hadoop FileSystem.
+        SerializableConfiguration hadoopConf = ModelSource.isRemote(getModel())
+                ? new SerializableConfiguration(dataset.sparkSession().sparkContext().hadoopConfiguration()) : null;
+        PartitionInference inference = new PartitionInference(name(), getModel(), hadoopConf,
                 indices, columns.toArray(String[]::new), getBatchSize(), getLengthSortWindow(), getThreads(),
                 PartitionInference.InvalidInput.valueOf(getHandleInvalid().toUpperCase(Locale.ROOT)), task());
         return dataset.toDF().mapPartitions(inference, Encoders.row(output));

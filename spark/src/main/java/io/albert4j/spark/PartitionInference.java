@@ -27,7 +27,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
 
     private final String stage;
     private final String model;
-    private final SerializableConfiguration hadoopConf;
+    private final SerializableConfiguration hadoopConf; // null for a local model path
     private final int[] inputIndices;
     private final String[] inputNames;
     private final int batchSize;
@@ -86,7 +86,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
             /** The task on this JVM's model, opened once per partition when a row first needs it. */
             private BatchTask.Runner runner() {
                 if (runner == null) {
-                    runner = task.open(ModelCache.get(model, hadoopConf.value()));
+                    runner = task.open(ModelCache.get(model, hadoopConf == null ? null : hadoopConf.value()));
                     KernelThreads.apply(KernelThreads.forTask(threads));
                 }
                 return runner;

@@ -18,7 +18,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import scala.jdk.javaapi.CollectionConverters;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -384,10 +383,15 @@ class StagesTest {
         return new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode().add(single);
     }
 
-    /** An inner array of a collected row (a Scala Seq) as a Java list. */
+    /** An inner array of a collected row (a Scala Seq, in Scala 2.12 and 2.13 alike) as a Java list. */
     @SuppressWarnings("unchecked")
-    private static <T> List<T> javaList(Object seq) {
-        return CollectionConverters.asJava((scala.collection.Seq<T>) seq);
+    private static <T> List<T> javaList(Object value) {
+        scala.collection.Seq<T> seq = (scala.collection.Seq<T>) value;
+        List<T> list = new ArrayList<>(seq.length());
+        for (int i = 0; i < seq.length(); i++) {
+            list.add(seq.apply(i));
+        }
+        return list;
     }
 
     private static void assertLabels(JsonNode expected, List<Row> got, String text) {
