@@ -4,11 +4,11 @@
 # albert-base-shaped classifier made from ../shared's albert-base-random (bench/make_classifier.py).
 # Writes the "Spark" section of BENCHMARKS.md (between its spark-bench markers).
 #
-#   spark/bench/bench.sh            # ROWS=384 REPS=5 CORPUS=../shared/corpus/botchan.txt by default
+#   spark/bench/bench.sh            # ROWS=128 REPS=3 CORPUS=../shared/corpus/botchan.txt by default
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROWS=${ROWS:-384}
-REPS=${REPS:-5}
+ROWS=${ROWS:-128}
+REPS=${REPS:-3}
 CORPUS=${CORPUS:-../shared/corpus/botchan.txt}
 OUT=target/spark-bench
 mkdir -p "$OUT"
