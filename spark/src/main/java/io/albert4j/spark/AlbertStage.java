@@ -31,7 +31,9 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code model}: the checkpoint directory (Hugging Face layout). A plain path must exist on
  *       every executor and is loaded in place; a URI ({@code hdfs://}, {@code s3a://}, {@code file://},
- *       any Hadoop FileSystem) is copied once per executor to a local temporary directory.</li>
+ *       any Hadoop FileSystem) is copied once per executor to a local temporary directory; any other
+ *       text is a Hugging Face Hub id ({@code org/name}, optionally {@code @revision}) resolved
+ *       through each executor's Hugging Face cache.</li>
  *   <li>{@code outputCol}: the column added (it must not exist yet).</li>
  *   <li>{@code batchSize} (32): rows per forward pass.</li>
  *   <li>{@code lengthSortWindow} (1024): rows read ahead and sorted by length before batching, so
@@ -60,8 +62,9 @@ public abstract class AlbertStage<S extends AlbertStage<S>> extends Transformer 
 
     protected AlbertStage(String uid, String defaultOutputCol) {
         this.uid = uid;
-        model = new Param<>(uid, "model", "checkpoint directory: a path every executor can read, or a Hadoop"
-                + " FileSystem URI (hdfs://, s3a://, file://) copied once to each executor");
+        model = new Param<>(uid, "model", "checkpoint: a directory every executor can read, a Hadoop FileSystem"
+                + " URI (hdfs://, s3a://, file://) copied once to each executor, or a Hugging Face Hub id"
+                + " (org/name[@revision]) resolved through each executor's Hugging Face cache");
         outputCol = new Param<>(uid, "outputCol", "output column name");
         batchSize = new IntParam(uid, "batchSize", "rows per forward pass (>= 1)", ParamValidators.gtEq(1));
         lengthSortWindow = new IntParam(uid, "lengthSortWindow",

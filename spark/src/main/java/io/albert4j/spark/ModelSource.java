@@ -1,6 +1,7 @@
 package io.albert4j.spark;
 
 import io.albert4j.AlbertException;
+import io.albert4j.hub.HubModelResolver;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,8 +19,10 @@ import java.util.stream.Stream;
 
 /**
  * Where a stage's {@code model} parameter points, and how an executor gets it onto its local disk.
- * A plain path (no URI scheme) is a checkpoint directory every executor can read where it is (a
- * local copy on each node, or a shared mount): it is loaded in place. A URI with a scheme
+ * A plain path (no URI scheme) that exists is a checkpoint directory every executor can read where
+ * it is (a local copy on each node, or a shared mount): it is loaded in place. Any other text without
+ * a scheme is a Hugging Face Hub id ({@code org/name}, optionally {@code @revision}), resolved on each
+ * executor through its Hugging Face cache ({@link HubModelResolver}). A URI with a scheme
  * ({@code hdfs://}, {@code s3a://}, {@code file://}, anything with a Hadoop FileSystem) is copied
  * once per executor JVM into a temporary local directory, which is loaded (its weights
  * memory-mapped) and deleted when the model is freed.
@@ -39,12 +42,9 @@ final class ModelSource {
     /** A local directory holding the checkpoint: the path itself, or a fresh copy of the remote directory. */
     static java.nio.file.Path localDirectory(String location, Configuration hadoopConf) {
         if (!isRemote(location)) {
-            java.nio.file.Path dir = java.nio.file.Path.of(location);
-            if (!Files.isDirectory(dir)) {
-                throw new AlbertException("model directory not found: " + dir.toAbsolutePath()
-                        + " (a plain path must exist on every executor; use a URI such as hdfs://... to copy it there)");
-            }
-            return dir;
+            // An existing path as it is; else a Hub id, resolved through this JVM's Hugging Face cache
+            // (the executor's HF_HUB_CACHE, HF_TOKEN, HF_HUB_OFFLINE), downloading what is missing.
+            return HubModelResolver.fromEnvironment().resolve(location);
         }
         return copyToLocal(location, hadoopConf);
     }

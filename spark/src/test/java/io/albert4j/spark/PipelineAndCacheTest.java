@@ -139,6 +139,31 @@ class PipelineAndCacheTest {
     }
 
     @Test
+    void aHubIdResolvesThroughTheExecutorsHuggingFaceCache() throws Exception {
+        // huggingface_hub's cache layout, filled by hand: refs/main names the commit whose snapshot
+        // holds the files (HF_HUB_CACHE and HF_HUB_OFFLINE=1 are set for the test JVM by the pom).
+        Path cache = Path.of(System.getenv("HF_HUB_CACHE"));
+        String commit = "0123456789abcdef0123456789abcdef01234567";
+        Path repo = cache.resolve("models--test-org--albert-tiny-seqcls");
+        Path snapshot = Files.createDirectories(repo.resolve("snapshots").resolve(commit));
+        Path source = SparkFixtures.modelDir("albert-tiny-seqcls");
+        for (String name : List.of("config.json", "model.safetensors", "spiece.model", "tokenizer_config.json",
+                "special_tokens_map.json")) {
+            Files.copy(source.resolve(name), snapshot.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path noExist = Files.createDirectories(repo.resolve(".no_exist").resolve(commit));
+        Files.write(noExist.resolve("tokenizer.json"), new byte[0]);
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs").resolve("main"), commit);
+
+        Dataset<Row> frame = SparkRows.texts(spark, List.of("I love it", "I hate it"), 2);
+        List<Row> viaHub = sorted(new TextClassifier().setModel("test-org/albert-tiny-seqcls@main").setTopK(0)
+                .transform(frame));
+        List<Row> viaPath = sorted(new TextClassifier().setModel(source.toString()).setTopK(0).transform(frame));
+        assertEquals(viaPath, viaHub);
+    }
+
+    @Test
     void aMissingModelFailsNamingIt() {
         Dataset<Row> frame = SparkRows.texts(spark, List.of("text"), 1);
         Exception remote = assertThrows(Exception.class, () -> new TextClassifier().setModel("file:///no/such/model")
@@ -146,7 +171,11 @@ class PipelineAndCacheTest {
         assertTrue(remote.getMessage().contains("cannot copy the model file:///no/such/model"), remote.getMessage());
         Exception local = assertThrows(Exception.class, () -> new TextClassifier().setModel("/no/such/model")
                 .transform(frame).collectAsList());
-        assertTrue(local.getMessage().contains("model directory not found: /no/such/model"), local.getMessage());
+        assertTrue(local.getMessage().contains("model directory not found and not a Hub model id: \"/no/such/model\""),
+                local.getMessage());
+        Exception notCached = assertThrows(Exception.class, () -> new TextClassifier().setModel("test-org/not-cached")
+                .transform(frame).collectAsList());
+        assertTrue(notCached.getMessage().contains("offline mode is on"), notCached.getMessage());
     }
 
     @Test
