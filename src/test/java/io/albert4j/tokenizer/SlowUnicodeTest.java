@@ -28,7 +28,7 @@ class SlowUnicodeTest {
 
     @BeforeAll
     static void load() {
-        tokenizer = AlbertTokenizer.load(Fixtures.tokenizerDir());
+        tokenizer = AlbertTokenizer.load(Fixtures.tokenizerDir(), TokenizerMode.SLOW);
     }
 
     @AfterAll
