@@ -1,5 +1,6 @@
 package io.albert4j.spark;
 
+import io.albert4j.tokenizer.TokenizerMode;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
@@ -38,6 +39,8 @@ import java.util.Locale;
  *   <li>{@code batchSize} (32): rows per forward pass.</li>
  *   <li>{@code lengthSortWindow} (1024): rows read ahead and sorted by length before batching, so
  *       that a batch holds texts of similar length (less padding); output order is the input order.</li>
+ *   <li>{@code tokenizerMode} ("fast"): the library's tokenizer mode; "slow" reproduces
+ *       transformers 4's SentencePiece tokenizer.</li>
  *   <li>{@code threads} (0): threads of one forward pass; 0 means {@code spark.task.cpus}.</li>
  *   <li>{@code handleInvalid} ("error"): a row whose input the task refuses (e.g. fill-mask without
  *       {@code [MASK]}, an empty question) fails the job ("error"), gets a null output ("keep") or is
@@ -59,6 +62,7 @@ public abstract class AlbertStage<S extends AlbertStage<S>> extends Transformer 
     private final IntParam lengthSortWindow;
     private final IntParam threads;
     private final Param<String> handleInvalid;
+    private final Param<String> tokenizerMode;
 
     protected AlbertStage(String uid, String defaultOutputCol) {
         this.uid = uid;
@@ -75,7 +79,12 @@ public abstract class AlbertStage<S extends AlbertStage<S>> extends Transformer 
         handleInvalid = new Param<>(uid, "handleInvalid",
                 "rows the task refuses: error (fail), keep (null output) or skip (drop the row)",
                 ParamValidators.inArray(new String[] {"error", "keep", "skip"}));
+        tokenizerMode = new Param<>(uid, "tokenizerMode",
+                "fast (tokenizer.json, or spiece.model converted; transformers' default) or slow (transformers 4's"
+                + " SentencePiece AlbertTokenizer, needs spiece.model)",
+                ParamValidators.inArray(new String[] {"fast", "slow"}));
         setDefault(outputCol, defaultOutputCol);
+        setDefault(tokenizerMode, "fast");
         setDefault(batchSize, 32);
         setDefault(lengthSortWindow, 1024);
         setDefault(threads, 0);
@@ -109,6 +118,18 @@ public abstract class AlbertStage<S extends AlbertStage<S>> extends Transformer 
 
     public Param<String> handleInvalid() {
         return handleInvalid;
+    }
+
+    public Param<String> tokenizerMode() {
+        return tokenizerMode;
+    }
+
+    public String getTokenizerMode() {
+        return getOrDefault(tokenizerMode);
+    }
+
+    public S setTokenizerMode(String value) {
+        return with(tokenizerMode, value);
     }
 
     public String getModel() {
@@ -206,7 +227,8 @@ public abstract class AlbertStage<S extends AlbertStage<S>> extends Transformer 
         // only when the executors read the model through a Hadoop FileSystem.
         SerializableConfiguration hadoopConf = ModelSource.isRemote(getModel())
                 ? new SerializableConfiguration(dataset.sparkSession().sparkContext().hadoopConfiguration()) : null;
-        PartitionInference inference = new PartitionInference(name(), getModel(), hadoopConf,
+        PartitionInference inference = new PartitionInference(name(), getModel(),
+                TokenizerMode.valueOf(getTokenizerMode().toUpperCase(Locale.ROOT)), hadoopConf,
                 indices, columns.toArray(String[]::new), getBatchSize(), getLengthSortWindow(), getThreads(),
                 PartitionInference.InvalidInput.valueOf(getHandleInvalid().toUpperCase(Locale.ROOT)), task());
         return dataset.toDF().mapPartitions(inference, Encoders.row(output));

@@ -2,6 +2,7 @@ package io.albert4j.spark;
 
 import io.albert4j.model.AlbertModel;
 import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.tokenizer.TokenizerMode;
 import org.apache.hadoop.conf.Configuration;
 
 import java.nio.file.Path;
@@ -13,14 +14,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The models loaded in this JVM (an executor, or the driver in local mode): one per model
- * location, loaded lazily by the first task that needs it and shared by every task thread after
+ * location (Hub revision included) and tokenizer mode, loaded lazily by the first task that needs it and shared by every task thread after
  * that (models, tokenizers and pipelines are thread-safe). Models are freed by {@link #clear()},
  * which runs at JVM shutdown and, with {@link AlbertSparkPlugin} configured, when the executor stops.
  *
  * <p>Thread-safe: concurrent tasks asking for one location wait for a single load.
  */
 public final class ModelCache {
-    private static final Map<String, Entry> MODELS = new ConcurrentHashMap<>();
+    private static final Map<Key, Entry> MODELS = new ConcurrentHashMap<>();
     private static final AtomicInteger LOADS = new AtomicInteger();
 
     static {
@@ -41,13 +42,17 @@ public final class ModelCache {
         }
     }
 
-    /** One location's slot: loaded once, under its own lock, so other locations load in parallel. */
+    /** Where a model is and how its text is tokenized: what the cache is keyed by. */
+    record Key(String location, TokenizerMode tokenizerMode) {
+    }
+
+    /** One key's slot: loaded once, under its own lock, so other models load in parallel. */
     private static final class Entry {
         private Loaded loaded;
 
-        synchronized Loaded get(String location, Configuration hadoopConf) {
+        synchronized Loaded get(Key key, Configuration hadoopConf) {
             if (loaded == null) {
-                loaded = load(location, hadoopConf);
+                loaded = load(key, hadoopConf);
             }
             return loaded;
         }
@@ -64,9 +69,10 @@ public final class ModelCache {
         }
     }
 
-    /** The model at {@code location}, loaded on first use in this JVM. */
-    static Loaded get(String location, Configuration hadoopConf) {
-        return MODELS.computeIfAbsent(location, k -> new Entry()).get(location, hadoopConf);
+    /** The model at {@code location} with its tokenizer in the given mode, loaded on first use in this JVM. */
+    static Loaded get(String location, TokenizerMode tokenizerMode, Configuration hadoopConf) {
+        Key key = new Key(location, tokenizerMode);
+        return MODELS.computeIfAbsent(key, k -> new Entry()).get(key, hadoopConf);
     }
 
     /** Frees every model this JVM loaded (and deletes local copies); the next task loads again. */
@@ -88,13 +94,13 @@ public final class ModelCache {
         return (int) MODELS.values().stream().filter(Entry::isLoaded).count();
     }
 
-    private static Loaded load(String location, Configuration hadoopConf) {
-        boolean temporary = ModelSource.isRemote(location);
-        Path dir = ModelSource.localDirectory(location, hadoopConf);
+    private static Loaded load(Key key, Configuration hadoopConf) {
+        boolean temporary = ModelSource.isRemote(key.location());
+        Path dir = ModelSource.localDirectory(key.location(), hadoopConf);
         try {
             AlbertModel model = AlbertModel.load(dir);
             try {
-                AlbertTokenizer tokenizer = AlbertTokenizer.load(dir);
+                AlbertTokenizer tokenizer = AlbertTokenizer.load(dir, key.tokenizerMode());
                 LOADS.incrementAndGet();
                 return new Loaded(model, tokenizer, dir, temporary);
             } catch (RuntimeException e) {

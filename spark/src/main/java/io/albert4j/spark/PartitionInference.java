@@ -1,6 +1,7 @@
 package io.albert4j.spark;
 
 import io.albert4j.AlbertException;
+import io.albert4j.tokenizer.TokenizerMode;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -27,6 +28,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
 
     private final String stage;
     private final String model;
+    private final TokenizerMode tokenizerMode;
     private final SerializableConfiguration hadoopConf; // null for a local model path
     private final int[] inputIndices;
     private final String[] inputNames;
@@ -46,11 +48,13 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
         SKIP
     }
 
-    PartitionInference(String stage, String model, SerializableConfiguration hadoopConf, int[] inputIndices,
+    PartitionInference(String stage, String model, TokenizerMode tokenizerMode, SerializableConfiguration hadoopConf,
+                       int[] inputIndices,
                        String[] inputNames, int batchSize, int window, int threads, InvalidInput invalid,
                        BatchTask task) {
         this.stage = stage;
         this.model = model;
+        this.tokenizerMode = tokenizerMode;
         this.hadoopConf = hadoopConf;
         this.inputIndices = inputIndices;
         this.inputNames = inputNames;
@@ -86,7 +90,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
             /** The task on this JVM's model, opened once per partition when a row first needs it. */
             private BatchTask.Runner runner() {
                 if (runner == null) {
-                    runner = task.open(ModelCache.get(model, hadoopConf == null ? null : hadoopConf.value()));
+                    runner = task.open(ModelCache.get(model, tokenizerMode, hadoopConf == null ? null : hadoopConf.value()));
                     KernelThreads.apply(KernelThreads.forTask(threads));
                 }
                 return runner;

@@ -1,6 +1,7 @@
 /**
  * albert4j on Apache Spark: the library's task pipelines as Spark ML {@code Transformer}s for batch
  * inference over DataFrames — {@link io.albert4j.spark.TextClassifier} (texts and text pairs),
+ * {@link io.albert4j.spark.ZeroShotClassifier},
  * {@link io.albert4j.spark.TokenClassifier}, {@link io.albert4j.spark.QuestionAnswerer},
  * {@link io.albert4j.spark.MaskFiller}, {@link io.albert4j.spark.SentenceEmbedder} and
  * {@link io.albert4j.spark.FeatureExtractor}. Each stage is configured on the driver with Spark ML

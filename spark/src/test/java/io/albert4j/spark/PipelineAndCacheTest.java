@@ -3,6 +3,7 @@ package io.albert4j.spark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.module.scala.DefaultScalaModule$;
 import io.albert4j.config.AlbertConfig;
+import io.albert4j.tokenizer.TokenizerMode;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -99,6 +100,15 @@ class PipelineAndCacheTest {
         assertEquals("skip", loaded.getHandleInvalid());
         assertEquals(stage.getModel(), loaded.getModel());
         assertArrayEquals(new String[] {"O"}, loaded.getIgnoreLabels(), "defaults survive");
+
+        ZeroShotClassifier zeroShot = new ZeroShotClassifier().setModel("org/nli-model@v1")
+                .setCandidateLabels("sports", "economy").setHypothesisTemplate("About {}.").setMultiLabel(true);
+        zeroShot.save(tmp.resolve("zero-shot").toString());
+        ZeroShotClassifier zeroShotLoaded = ZeroShotClassifier.load(tmp.resolve("zero-shot").toString());
+        assertArrayEquals(new String[] {"sports", "economy"}, zeroShotLoaded.getCandidateLabels());
+        assertEquals("About {}.", zeroShotLoaded.getHypothesisTemplate());
+        assertTrue(zeroShotLoaded.getMultiLabel());
+        assertEquals("org/nli-model@v1", zeroShotLoaded.getModel());
     }
 
     @Test
@@ -128,7 +138,7 @@ class PipelineAndCacheTest {
         int before = ModelCache.loads();
         List<Row> viaUri = sorted(new TextClassifier().setModel(uri).setTopK(0).transform(frame));
         assertEquals(1, ModelCache.loads() - before);
-        Path copy = ModelCache.get(uri, new Configuration()).directory();
+        Path copy = ModelCache.get(uri, TokenizerMode.FAST, new Configuration()).directory();
         assertNotEquals(source, copy);
         assertTrue(Files.isRegularFile(copy.resolve("model.safetensors")));
         List<Row> viaPath = sorted(new TextClassifier().setModel(source.toString()).setTopK(0).transform(frame));

@@ -48,6 +48,39 @@ final class SparkFixtures {
         return target;
     }
 
+    /**
+     * The transformers-5 NLI checkpoint (v5/: config.json, albert-tiny-seqcls-v5's weights, the fast
+     * tokenizer's tokenizer.json), for zero-shot classification.
+     */
+    static synchronized Path v5NliModelDir() {
+        Path target = Path.of("target", "fixture-models-v5", "albert-tiny-seqcls-nli-v5").toAbsolutePath();
+        if (!COPIED.add("v5-nli")) {
+            return target;
+        }
+        try {
+            Files.createDirectories(target);
+            Files.copy(resource("v5/models/albert-tiny-seqcls-nli-v5/config.json"), target.resolve("config.json"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(resource("v5/models/albert-tiny-seqcls-v5/model.safetensors"), target.resolve("model.safetensors"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            for (String name : List.of("tokenizer.json", "tokenizer_config.json")) {
+                Files.copy(resource("v5/tokenizer/" + name), target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+
+    /** The transformers-5 reference pipeline outputs of a model (v5/golden/MODEL.json, "pipelines"). */
+    static JsonNode v5GoldenPipelines(String model) {
+        try {
+            return JSON.readTree(resource("v5/golden/" + model + ".json").toFile()).get("pipelines");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The reference pipeline outputs of a model (golden/MODEL.json, "pipelines"). */
     static JsonNode goldenPipelines(String model) {
         try {

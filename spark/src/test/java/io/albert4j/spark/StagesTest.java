@@ -11,6 +11,7 @@ import io.albert4j.pipeline.Pooling;
 import io.albert4j.pipeline.TextClassificationPipeline;
 import io.albert4j.pipeline.TokenClassificationPipeline;
 import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.tokenizer.TokenizerMode;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every stage in local[2] mode against Hugging Face's outputs (the golden fixtures) and against the
+ * Every stage in local[2] mode against Hugging Face's outputs (transformers 4.39 with its slow
+ * tokenizer, so the stages run with tokenizerMode "slow"; zero-shot against transformers 5.17) (the golden fixtures) and against the
  * single-JVM pipeline on the same rows; rows are spread over several partitions and batched in
  * small, length-sorted windows so that reordering and padding are exercised. Null and refused
  * inputs, and schema errors.
@@ -65,7 +67,7 @@ class StagesTest {
                 expected.add(c.get("output"));
             }
         }
-        TextClassifier stage = new TextClassifier().setModel(dir(model)).setTopK(0).setBatchSize(3).setLengthSortWindow(7);
+        TextClassifier stage = new TextClassifier().setModel(dir(model)).setTokenizerMode("slow").setTopK(0).setBatchSize(3).setLengthSortWindow(7);
         Map<Integer, Row> rows = SparkRows.byId(stage.transform(SparkRows.texts(spark, texts, 3)));
 
         try (Single single = new Single(model)) {
@@ -87,7 +89,7 @@ class StagesTest {
             values.add(new String[] {c.get("input").get("text").asText(), c.get("input").get("text_pair").asText()});
             expected.add(c.get("output"));
         }
-        TextClassifier stage = new TextClassifier().setModel(dir(model)).setPairCol("pair").setTopK(0).setBatchSize(2);
+        TextClassifier stage = new TextClassifier().setModel(dir(model)).setTokenizerMode("slow").setPairCol("pair").setTopK(0).setBatchSize(2);
         Map<Integer, Row> rows = SparkRows.byId(stage.transform(SparkRows.frame(spark, List.of("text", "pair"), values, 2)));
         for (int i = 0; i < values.size(); i++) {
             assertLabels(expected.get(i), rows.get(i).getList(rows.get(i).fieldIndex("classification")), values.get(i)[0]);
@@ -99,7 +101,7 @@ class StagesTest {
         String model = "albert-tiny-seqcls";
         List<String[]> values = List.of(new String[] {"I love it", null}, new String[] {null, "orphan pair"},
                 new String[] {"", null}, new String[] {"How old are you?", "I am 6."});
-        TextClassifier stage = new TextClassifier().setModel(dir(model)).setPairCol("pair").setTopK(2)
+        TextClassifier stage = new TextClassifier().setModel(dir(model)).setTokenizerMode("slow").setPairCol("pair").setTopK(2)
                 .setFunctionToApply("sigmoid");
         Map<Integer, Row> rows = SparkRows.byId(stage.transform(SparkRows.frame(spark, List.of("text", "pair"), values, 2)));
         assertTrue(rows.get(1).isNullAt(rows.get(1).fieldIndex("classification")), "a null text gives a null output");
@@ -125,7 +127,7 @@ class StagesTest {
             expected.add(c.get("output"));
         }
         Dataset<Row> frame = SparkRows.texts(spark, texts, 3);
-        Map<Integer, Row> tokens = SparkRows.byId(new TokenClassifier().setModel(dir(model)).setIgnoreLabels()
+        Map<Integer, Row> tokens = SparkRows.byId(new TokenClassifier().setModel(dir(model)).setTokenizerMode("slow").setIgnoreLabels()
                 .setBatchSize(2).transform(frame));
         for (int i = 0; i < texts.size(); i++) {
             List<Row> got = tokens.get(i).getList(tokens.get(i).fieldIndex("entities"));
@@ -140,7 +142,7 @@ class StagesTest {
             }
         }
 
-        Map<Integer, Row> groups = SparkRows.byId(new TokenClassifier().setModel(dir(model))
+        Map<Integer, Row> groups = SparkRows.byId(new TokenClassifier().setModel(dir(model)).setTokenizerMode("slow")
                 .setAggregationStrategy("simple").setIgnoreLabels().transform(frame));
         try (Single single = new Single(model)) {
             TokenClassificationPipeline pipeline = new TokenClassificationPipeline(single.model, single.tokenizer);
@@ -165,7 +167,7 @@ class StagesTest {
         String model = "albert-tiny-qa";
         for (JsonNode c : SparkFixtures.goldenPipelines(model).get("question-answering")) {
             JsonNode options = c.get("options");
-            QuestionAnswerer stage = new QuestionAnswerer().setModel(dir(model))
+            QuestionAnswerer stage = new QuestionAnswerer().setModel(dir(model)).setTokenizerMode("slow")
                     .setTopK(options.get("top_k").asInt())
                     .setMaxSeqLen(options.get("max_seq_len").asInt())
                     .setDocStride(options.get("doc_stride").asInt());
@@ -201,7 +203,7 @@ class StagesTest {
             texts.add(c.get("input").asText());
             expected.add(c.get("output"));
         }
-        Map<Integer, Row> rows = SparkRows.byId(new MaskFiller().setModel(dir(model)).setBatchSize(2)
+        Map<Integer, Row> rows = SparkRows.byId(new MaskFiller().setModel(dir(model)).setTokenizerMode("slow").setBatchSize(2)
                 .transform(SparkRows.texts(spark, texts, 2)));
         for (int i = 0; i < texts.size(); i++) {
             List<Object> masks = rows.get(i).getList(rows.get(i).fieldIndex("predictions"));
@@ -224,17 +226,51 @@ class StagesTest {
     }
 
     @Test
+    void zeroShotClassificationMatchesTransformers5Golden() {
+        // Cases grouped by their options: one transform per distinct (labels, multi_label, template).
+        Map<String, List<JsonNode>> byOptions = new java.util.LinkedHashMap<>();
+        for (JsonNode c : SparkFixtures.v5GoldenPipelines("albert-tiny-seqcls-nli").get("zero-shot-classification")) {
+            byOptions.computeIfAbsent(c.get("options").toString(), k -> new ArrayList<>()).add(c);
+        }
+        String model = SparkFixtures.v5NliModelDir().toString();
+        for (List<JsonNode> cases : byOptions.values()) {
+            JsonNode options = cases.get(0).get("options");
+            List<String> labels = new ArrayList<>();
+            options.get("candidate_labels").forEach(l -> labels.add(l.asText()));
+            ZeroShotClassifier stage = new ZeroShotClassifier().setModel(model).setBatchSize(2)
+                    .setCandidateLabels(labels.toArray(String[]::new)).setMultiLabel(options.get("multi_label").asBoolean());
+            if (options.has("hypothesis_template")) {
+                stage.setHypothesisTemplate(options.get("hypothesis_template").asText());
+            }
+            List<String> texts = cases.stream().map(c -> c.get("input").asText()).toList();
+            Map<Integer, Row> rows = SparkRows.byId(stage.transform(SparkRows.texts(spark, texts, 2)));
+            for (int i = 0; i < cases.size(); i++) {
+                JsonNode want = cases.get(i).get("output");
+                List<Row> got = rows.get(i).getList(rows.get(i).fieldIndex("classification"));
+                assertEquals(want.get("labels").size(), got.size(), texts.get(i));
+                for (int k = 0; k < got.size(); k++) {
+                    assertEquals(want.get("labels").get(k).asText(), got.get(k).getString(0), texts.get(i) + " " + options);
+                    assertEquals(want.get("scores").get(k).asDouble(), got.get(k).getDouble(1), GOLDEN, texts.get(i));
+                }
+            }
+        }
+        Exception noLabels = assertThrows(IllegalArgumentException.class,
+                () -> new ZeroShotClassifier().setModel(model).transformSchema(SparkRows.texts(spark, List.of("a"), 1).schema()));
+        assertTrue(noLabels.getMessage().contains("candidateLabels is not set"), noLabels.getMessage());
+    }
+
+    @Test
     void refusedInputFailsKeepsNullOrSkipsAsHandleInvalidSays() {
         String model = "albert-tiny-maskedlm";
         List<String> texts = Arrays.asList("Paris is the [MASK] of France.", "no mask here", "", null);
         Dataset<Row> frame = SparkRows.texts(spark, texts, 2);
 
         Exception error = assertThrows(Exception.class,
-                () -> new MaskFiller().setModel(dir(model)).transform(frame).collectAsList());
+                () -> new MaskFiller().setModel(dir(model)).setTokenizerMode("slow").transform(frame).collectAsList());
         assertTrue(error.getMessage().contains("no [MASK] token in the input"), error.getMessage());
         assertTrue(error.getMessage().contains("handleInvalid"), error.getMessage());
 
-        Map<Integer, Row> kept = SparkRows.byId(new MaskFiller().setModel(dir(model)).setHandleInvalid("keep")
+        Map<Integer, Row> kept = SparkRows.byId(new MaskFiller().setModel(dir(model)).setTokenizerMode("slow").setHandleInvalid("keep")
                 .transform(frame));
         assertEquals(4, kept.size());
         assertFalse(kept.get(0).isNullAt(kept.get(0).fieldIndex("predictions")));
@@ -242,11 +278,11 @@ class StagesTest {
             assertTrue(kept.get(i).isNullAt(kept.get(i).fieldIndex("predictions")), "row " + i);
         }
 
-        Map<Integer, Row> skipped = SparkRows.byId(new MaskFiller().setModel(dir(model)).setHandleInvalid("skip")
+        Map<Integer, Row> skipped = SparkRows.byId(new MaskFiller().setModel(dir(model)).setTokenizerMode("slow").setHandleInvalid("skip")
                 .transform(frame));
         assertEquals(List.of(0, 3), skipped.keySet().stream().sorted().toList(), "refused rows dropped, null rows kept");
 
-        Exception emptyQuestion = assertThrows(Exception.class, () -> new QuestionAnswerer().setModel(dir("albert-tiny-qa"))
+        Exception emptyQuestion = assertThrows(Exception.class, () -> new QuestionAnswerer().setModel(dir("albert-tiny-qa")).setTokenizerMode("slow")
                 .transform(SparkRows.frame(spark, List.of("question", "context"),
                         List.<String[]>of(new String[] {"", "Some context."}), 1)).collectAsList());
         assertTrue(emptyQuestion.getMessage().contains("question cannot be empty"), emptyQuestion.getMessage());
@@ -254,7 +290,7 @@ class StagesTest {
 
     @Test
     void aModelWithTheWrongHeadFailsWhateverHandleInvalid() {
-        Exception e = assertThrows(Exception.class, () -> new TextClassifier().setModel(dir("albert-tiny-maskedlm"))
+        Exception e = assertThrows(Exception.class, () -> new TextClassifier().setModel(dir("albert-tiny-maskedlm")).setTokenizerMode("slow")
                 .setHandleInvalid("keep").transform(SparkRows.texts(spark, List.of("a text"), 1)).collectAsList());
         assertTrue(e.getMessage().contains("text classification needs AlbertForSequenceClassification"), e.getMessage());
     }
@@ -268,7 +304,7 @@ class StagesTest {
             texts.add(c.get("input").asText());
             expected.add(c.get("output").get(0)); // [1, seq, hidden]
         }
-        Map<Integer, Row> rows = SparkRows.byId(new FeatureExtractor().setModel(dir(model))
+        Map<Integer, Row> rows = SparkRows.byId(new FeatureExtractor().setModel(dir(model)).setTokenizerMode("slow")
                 .transform(SparkRows.texts(spark, texts, 2)));
         for (int i = 0; i < texts.size(); i++) {
             List<Object> tokens = rows.get(i).getList(rows.get(i).fieldIndex("features"));
@@ -295,9 +331,9 @@ class StagesTest {
         List<String> withNull = new ArrayList<>(texts);
         withNull.add(null);
         Dataset<Row> frame = SparkRows.texts(spark, withNull, 2);
-        Map<Integer, Row> arrays = SparkRows.byId(new SentenceEmbedder().setModel(dir(model)).setBatchSize(2)
+        Map<Integer, Row> arrays = SparkRows.byId(new SentenceEmbedder().setModel(dir(model)).setTokenizerMode("slow").setBatchSize(2)
                 .transform(frame));
-        Map<Integer, Row> vectors = SparkRows.byId(new SentenceEmbedder().setModel(dir(model)).setOutputAsVector(true)
+        Map<Integer, Row> vectors = SparkRows.byId(new SentenceEmbedder().setModel(dir(model)).setTokenizerMode("slow").setOutputAsVector(true)
                 .setNormalize(true).setPooling("cls").transform(frame));
         try (Single single = new Single(model)) {
             FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(single.model, single.tokenizer);
@@ -327,7 +363,7 @@ class StagesTest {
 
     @Test
     void poolerPoolingOnACheckpointWithoutPoolerFailsAtLoad() {
-        Exception e = assertThrows(Exception.class, () -> new SentenceEmbedder().setModel(dir("albert-tiny-maskedlm"))
+        Exception e = assertThrows(Exception.class, () -> new SentenceEmbedder().setModel(dir("albert-tiny-maskedlm")).setTokenizerMode("slow")
                 .setPooling("pooler").setHandleInvalid("keep")
                 .transform(SparkRows.texts(spark, List.of("a text"), 1)).collectAsList());
         assertTrue(e.getMessage().contains("no pooler"), e.getMessage());
@@ -336,7 +372,7 @@ class StagesTest {
     @Test
     void schemaErrorsNameTheColumn() {
         Dataset<Row> frame = SparkRows.texts(spark, List.of("a"), 1);
-        TextClassifier stage = new TextClassifier().setModel(dir("albert-tiny-seqcls"));
+        TextClassifier stage = new TextClassifier().setModel(dir("albert-tiny-seqcls")).setTokenizerMode("slow");
 
         Exception missing = assertThrows(IllegalArgumentException.class,
                 () -> stage.copy(new org.apache.spark.ml.param.ParamMap()).setInputCol("sentence").transform(frame));
@@ -368,9 +404,9 @@ class StagesTest {
     @Test
     void kernelThreadsFollowSparkTaskCpusOrTheThreadsParameter() {
         Dataset<Row> frame = SparkRows.texts(spark, List.of("one", "two"), 2);
-        new SentenceEmbedder().setModel(dir("albert-tiny-groups")).transform(frame).collectAsList();
+        new SentenceEmbedder().setModel(dir("albert-tiny-groups")).setTokenizerMode("slow").transform(frame).collectAsList();
         assertEquals(1, Parallelism.threads(), "spark.task.cpus is 1 in local[2]");
-        new SentenceEmbedder().setModel(dir("albert-tiny-groups")).setThreads(2).transform(frame).collectAsList();
+        new SentenceEmbedder().setModel(dir("albert-tiny-groups")).setTokenizerMode("slow").setThreads(2).transform(frame).collectAsList();
         assertEquals(2, Parallelism.threads());
     }
 
@@ -418,7 +454,7 @@ class StagesTest {
         Single(String name) {
             Path dir = SparkFixtures.modelDir(name);
             model = AlbertModel.load(dir);
-            tokenizer = AlbertTokenizer.load(dir);
+            tokenizer = AlbertTokenizer.load(dir, TokenizerMode.SLOW);
         }
 
         @Override
