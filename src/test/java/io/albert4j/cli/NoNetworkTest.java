@@ -42,6 +42,7 @@ class NoNetworkTest {
         Path qa = Fixtures.modelDir("albert-tiny-qa");
         List<List<String>> commands = List.of(
                 List.of("tokenize", "--model", maskedLm.toString(), "Hello, my dog is cute"),
+                List.of("tokenize", "--model", maskedLm.toString(), "--tokenizer", "slow", "Hello, my dog is cute"),
                 List.of("fill-mask", "--model", maskedLm.toString(), "Paris is the [MASK] of France."),
                 List.of("classify", "--model", seqCls.toString(), "I love this."),
                 List.of("qa", "--model", qa.toString(),
@@ -53,10 +54,12 @@ class NoNetworkTest {
         }
     }
 
+    /** The slow tokenizer is the one that loads DJL (the fast one is pure Java). */
     @Test
     void theHarnessSeesDjlCallingHomeWhenTheUserExplicitlyAllowsIt() throws Exception {
         Traced run = traced(List.of("-DOPT_OUT_TRACKING=false"),
-                List.of("tokenize", "--model", Fixtures.modelDir("albert-tiny-maskedlm").toString(), "hi"));
+                List.of("tokenize", "--model", Fixtures.modelDir("albert-tiny-maskedlm").toString(), "--tokenizer", "slow",
+                        "hi"));
         assertEquals(0, run.exitCode, run.stderr);
         assertTrue(run.nonLoopback().stream().anyMatch(a -> a.equals("169.254.169.254")),
                 () -> "expected DJL's EC2 metadata probe in the trace, saw " + run.connects);
