@@ -29,10 +29,15 @@ record LoadedModel(Path dir, AlbertModel model, AlbertTokenizer tokenizer) imple
 
     /** The tokenizer of {@code dir} in the mode {@code --tokenizer fast|slow} names (fast by default). */
     static AlbertTokenizer loadTokenizer(Path dir, CliArgs args) {
+        return AlbertTokenizer.load(dir, tokenizerMode(args));
+    }
+
+    /** {@code --tokenizer fast|slow} (fast by default), also what {@code serve} starts its server with. */
+    static TokenizerMode tokenizerMode(CliArgs args) {
         String mode = args.value("--tokenizer", "fast");
         return switch (mode) {
-            case "fast" -> AlbertTokenizer.load(dir, TokenizerMode.FAST);
-            case "slow" -> AlbertTokenizer.load(dir, TokenizerMode.SLOW);
+            case "fast" -> TokenizerMode.FAST;
+            case "slow" -> TokenizerMode.SLOW;
             default -> throw new CliException("--tokenizer must be fast or slow, found \"" + mode + "\"");
         };
     }

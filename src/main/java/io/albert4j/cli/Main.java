@@ -18,7 +18,8 @@ import java.util.Map;
  */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(
-            new TaskCommands.FillMask(), new TaskCommands.Classify(), new TaskCommands.QuestionAnswering(),
+            new TaskCommands.FillMask(), new TaskCommands.Classify(), new TaskCommands.ZeroShot(),
+            new TaskCommands.QuestionAnswering(),
             new TaskCommands.Ner(), new TaskCommands.Embed(), new TaskCommands.SentenceOrder(),
             new TaskCommands.Choose(), new TokenizeCommand(), new ForwardCommand(), new EvaluateCommand(),
             new ServeCommand(), new BenchCommand(), new TokenizerBenchCommand());

@@ -96,6 +96,11 @@ final class FastTokenizer {
         return id == null ? -1 : id;
     }
 
+    /** Whether the id is an added token (special or not). */
+    boolean isAdded(int id) {
+        return addedById.containsKey(id);
+    }
+
     /** Whether the id is an added token flagged {@code special} (what decoding skips). */
     boolean isSpecial(int id) {
         AddedTokens.AddedToken added = addedById.get(id);

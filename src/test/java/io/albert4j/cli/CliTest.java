@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The CLI run in-process on the golden pipeline inputs: its stdout parses to the golden outputs.
+ * The CLI run in-process on the golden pipeline inputs: its stdout parses to the golden outputs
+ * (the transformers 4.39 goldens, so with {@code --tokenizer slow}; the v5 ones are {@link CliGoldenV5Test}'s).
  * Each error case exits with code 2, one line on stderr naming the problem, nothing on stdout.
  */
 class CliTest {
@@ -89,6 +90,25 @@ class CliTest {
         }
         a.addAll(1, List.of("--tokenizer", "slow"));
         return a.toArray(String[]::new);
+    }
+
+    @Test
+    void tokenizeCountsOffsetsInCodePointsAsHuggingFace() {
+        // ids and offset_mapping printed by tokenizers 0.23.2 on the v5 tokenizer.json
+        Run r = run("tokenize", "--model", Fixtures.v5ModelDir("albert-tiny-qa").toString(), "I love \uD83C\uDF55 and \u2615!");
+        assertEquals(0, r.exitCode, r.err);
+        assertEquals("[2,31,339,13,1,17,13,1,187,3]", r.json().get("input_ids").toString());
+        assertEquals("[[0,0],[0,1],[2,6],[7,8],[7,8],[9,12],[13,14],[13,14],[14,15],[0,0]]",
+                r.json().get("offsets").toString());
+    }
+
+    @Test
+    void tokenizerOptionIsFastOrSlow() {
+        Run r = run("classify", "--model", Fixtures.modelDir("albert-tiny-seqcls").toString(), "--tokenizer", "quick",
+                "Hello");
+        assertEquals(2, r.exitCode);
+        assertTrue(r.err.contains("--tokenizer must be fast or slow, found \"quick\""), r.err);
+        assertEquals("", r.out);
     }
 
     @Test

@@ -58,9 +58,9 @@ class PipelineGoldenTest {
             case "text-classification-pairs" -> JsonResults.labels(new TextClassificationPipeline(m.model, m.tokenizer)
                     .classify(input.get("text").asText(), input.get("text_pair").asText(),
                             TextClassificationPipeline.ALL_LABELS, null));
-            case "question-answering" -> JsonResults.answers(new QuestionAnsweringPipeline(m.model, m.tokenizer)
+            case "question-answering" -> JsonResults.answers(input.get("context").asText(), new QuestionAnsweringPipeline(m.model, m.tokenizer)
                     .answer(input.get("question").asText(), input.get("context").asText(), qaOptions(entry.get("options"))));
-            case "token-classification" -> JsonResults.entities(new TokenClassificationPipeline(m.model, m.tokenizer)
+            case "token-classification" -> JsonResults.entities(input.asText(), new TokenClassificationPipeline(m.model, m.tokenizer)
                     .tag(input.asText(), Aggregation.NONE, List.of()));
             case "feature-extraction" -> JsonResults.JSON.createArrayNode().add(JsonResults.matrix(
                     new FeatureExtractionPipeline(m.model, m.tokenizer).tokenFeatures(input.asText())));
