@@ -1,6 +1,8 @@
 package io.albert4j.cli;
 
 import io.albert4j.AlbertException;
+import io.albert4j.hub.HubModelResolver;
+import io.albert4j.hub.HubOptions;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.TokenizerMode;
@@ -14,8 +16,8 @@ record LoadedModel(Path dir, AlbertModel model, AlbertTokenizer tokenizer) imple
     /** The project's embedded default model, used when --model is absent. */
     static final String DEFAULT_MODEL = "models/albert-demo";
 
-    static LoadedModel load(CliArgs args) {
-        Path dir = resolve(args.value("--model"));
+    static LoadedModel load(CliArgs args, Console console) {
+        Path dir = resolve(args.value("--model"), console);
         AlbertModel model = AlbertModel.load(dir);
         try {
             return new LoadedModel(dir, model, loadTokenizer(dir, args));
@@ -40,14 +42,21 @@ record LoadedModel(Path dir, AlbertModel model, AlbertTokenizer tokenizer) imple
         };
     }
 
-    /** --model DIR, or models/albert-demo beside the working directory or beside the jar. */
-    static Path resolve(String option) {
+    /**
+     * --model DIR or Hub id (org/name[@revision], through Hugging Face's cache, with a progress bar
+     * on stderr), or models/albert-demo beside the working directory or beside the jar.
+     */
+    static Path resolve(String option, Console console) {
         if (option != null) {
-            Path dir = Path.of(option);
-            if (!Files.isDirectory(dir)) {
-                throw new AlbertException("model directory not found: " + dir);
+            if (HubModelResolver.isExistingPath(option)) {
+                Path dir = Path.of(option);
+                if (!Files.isDirectory(dir)) {
+                    throw new AlbertException("--model must be a checkpoint directory or a Hub id, found the file " + dir);
+                }
+                return dir;
             }
-            return dir;
+            HubOptions hub = HubOptions.fromEnvironment().withListener(new ProgressBar(console.err()));
+            return new HubModelResolver(hub).resolve(option);
         }
         Path local = Path.of(DEFAULT_MODEL);
         if (Files.isDirectory(local)) {

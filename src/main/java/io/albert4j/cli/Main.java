@@ -62,6 +62,8 @@ public final class Main {
         to.println("usage: java -jar albert.jar COMMAND [options]");
         commands.values().forEach(c -> to.println("  " + c.name() + " " + c.usage()));
         to.println("Without --model, the embedded default model " + LoadedModel.DEFAULT_MODEL + " is used.");
+        to.println("--model takes a checkpoint directory or a Hugging Face Hub id (org/name[@revision]), downloaded"
+                + " through Hugging Face's cache (HF_HUB_CACHE, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE=1).");
         to.println("Commands that load a model take --tokenizer fast|slow: fast (the default) is Hugging Face's"
                 + " tokenizers-backed tokenizer, slow the transformers-4 SentencePiece one.");
     }

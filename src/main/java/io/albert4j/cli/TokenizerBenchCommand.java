@@ -56,7 +56,7 @@ final class TokenizerBenchCommand implements Command {
             }
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        try (AlbertTokenizer tokenizer = LoadedModel.loadTokenizer(LoadedModel.resolve(args.value("--model")), args)) {
+        try (AlbertTokenizer tokenizer = LoadedModel.loadTokenizer(LoadedModel.resolve(args.value("--model"), console), args)) {
             for (int i = 0; i < warmup; i++) {
                 encodeAll(tokenizer, lines);
             }

@@ -194,6 +194,74 @@ class CliTest {
     }
 
     @Test
+    void tokenizeJsonLinesAnswerEveryGoldenCaseInOrderWithAnErrorLineForEachRefusal() throws IOException {
+        JsonNode cases = Golden.parse(Files.readString(Fixtures.tokenizerCases()));
+        List<JsonNode> all = new ArrayList<>();
+        cases.get("single").forEach(c -> {
+            if (!c.path("keep_accents").asBoolean(false)) {
+                all.add(c);
+            }
+        });
+        cases.get("pairs").forEach(all::add);
+        cases.get("truncation").forEach(all::add);
+        StringBuilder input = new StringBuilder();
+        for (JsonNode c : all) {
+            var line = Golden.JSON.createObjectNode().put("text", c.get("text").asText());
+            if (c.has("text_pair")) {
+                line.put("text_pair", c.get("text_pair").asText());
+            }
+            if (c.has("max_length")) {
+                line.put("max_length", c.get("max_length").asInt()).put("truncation", c.get("truncation").asText());
+            }
+            input.append(line).append('\n');
+        }
+        Run r = runWithInput(input.toString(), "tokenize", "--model", Fixtures.tokenizerDir().toString(),
+                "--tokenizer", "slow", "--input", "-");
+        List<String> lines = r.out().lines().toList();
+        assertEquals(all.size(), lines.size(), r.err());
+        int refused = 0;
+        for (int i = 0; i < all.size(); i++) {
+            JsonNode out = Golden.parse(lines.get(i));
+            if (all.get(i).path("reference_refused").asBoolean(false)) {
+                refused++;
+                assertTrue(out.get("error").asText().startsWith("line " + (i + 1) + ": "), lines.get(i));
+            } else {
+                assertEquals(all.get(i).get("input_ids"), out.get("input_ids"), "line " + (i + 1));
+                if (all.get(i).has("token_type_ids")) {
+                    assertEquals(all.get(i).get("token_type_ids"), out.get("token_type_ids"), "line " + (i + 1));
+                }
+            }
+        }
+        assertEquals(6, refused);
+        assertEquals(2, r.exitCode(), "a failed line makes the run exit with 2 at the end");
+    }
+
+    @Test
+    void fillMaskTargetsMayBeRepeatedOrAJsonListSoThatATargetCanHoldAComma() {
+        String dir = Fixtures.modelDir("albert-tiny-maskedlm").toString();
+        String text = "Paris is the [MASK] of France.";
+        Run commas = run("fill-mask", "--model", dir, "--targets", "capital,city", text);
+        Run repeated = run("fill-mask", "--model", dir, "--target", "capital", "--target", "city", text);
+        Run json = run("fill-mask", "--model", dir, "--targets", "[\"capital\", \"city\"]", text);
+        assertEquals(0, commas.exitCode(), commas.err());
+        assertEquals(2, commas.json().size());
+        assertEquals(commas.json(), repeated.json());
+        assertEquals(commas.json(), json.json());
+
+        Run withComma = run("fill-mask", "--model", dir, "--target", "1,", text);
+        Run jsonComma = run("fill-mask", "--model", dir, "--targets", "[\"1,\"]", text);
+        assertEquals(0, withComma.exitCode(), withComma.err());
+        assertEquals(1, withComma.json().size(), "\"1,\" is one target");
+        assertEquals(withComma.json(), jsonComma.json());
+    }
+
+    @Test
+    void fillMaskTargetsThatLookLikeJsonButAreNotIsAnError() {
+        assertError(run("fill-mask", "--model", Fixtures.modelDir("albert-tiny-maskedlm").toString(),
+                "--targets", "[capital", "Paris is the [MASK]."), "--target");
+    }
+
+    @Test
     void fillMaskOnAQuestionAnsweringCheckpointIsAnError() {
         assertError(run("fill-mask", "--model", Fixtures.modelDir("albert-tiny-qa").toString(), "a [MASK] b"),
                 "AlbertForMaskedLM");
