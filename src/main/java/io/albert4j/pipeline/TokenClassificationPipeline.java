@@ -25,8 +25,8 @@ import java.util.Set;
  * reports: a token's {@code word} is its piece, or for {@code <unk>} the original text under its
  * offsets; a word's and a group's text is their tokens' {@code convert_tokens_to_string} (so a
  * group of first/average/max words joins them without spaces, as transformers does). With a slow
- * tokenizer, transformers 4's: {@code <unk>} stays {@code <unk>} and a group's text is its ids
- * decoded.
+ * tokenizer, transformers 4's: {@code <unk>} stays {@code <unk>} and a group's text is its tokens'
+ * {@code convert_tokens_to_string} (no clean-up: {@code "hello , world"}).
  *
  * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.
  */
@@ -170,14 +170,26 @@ public final class TokenClassificationPipeline {
         if (tokenizer.mode() == TokenizerMode.FAST) {
             word = FastWords.tokensToString(members.stream().map(Labelled::word).toList());
         } else {
-            word = tokenizer.decode(members.stream().flatMap(m -> m.tokens.stream()).mapToInt(TaggedToken::id)
-                    .toArray(), false);
+            word = tokenizer.convertIdsToString(members.stream().flatMap(m -> m.tokens.stream())
+                    .mapToInt(TaggedToken::id).toArray());
         }
-        return new Entity(tag(members.get(0).label), score, -1, word,
+        return new Entity(groupName(members.get(0).label), score, -1, word,
                 members.get(0).start(), members.get(members.size() - 1).end(), true);
     }
 
-    /** The tag without its B-/I- prefix. */
+    /**
+     * The name of a group: the label after its first "-", whatever the prefix (B-, I-, S-, E-, L-, U-),
+     * as {@code label.split("-", 1)[-1]} in Hugging Face's group_sub_entities.
+     */
+    private static String groupName(String label) {
+        int dash = label.indexOf('-');
+        return dash < 0 ? label : label.substring(dash + 1);
+    }
+
+    /**
+     * The tag that decides grouping (Hugging Face's get_tag): B-/I- stripped; any other label,
+     * S-ORG included, is its own tag and continues a group of the same label.
+     */
     private static String tag(String label) {
         return label.startsWith("B-") || label.startsWith("I-") ? label.substring(2) : label;
     }

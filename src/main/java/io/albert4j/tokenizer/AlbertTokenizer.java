@@ -335,6 +335,31 @@ public final class AlbertTokenizer implements AutoCloseable {
         return fast != null ? fast.decode(ids, skipSpecialTokens) : detokenizer.decode(ids, skipSpecialTokens);
     }
 
+    /**
+     * Hugging Face's {@code convert_tokens_to_string(convert_ids_to_tokens(ids))}: the ids' text with
+     * special tokens kept and no {@code clean_up_tokenization} (what the token-classification pipeline
+     * names a group with). In fast mode this is the Metaspace decoder's output.
+     *
+     * @throws AlbertException when an id is outside the vocabulary
+     */
+    public String convertIdsToString(int[] ids) {
+        if (ids == null) {
+            throw new IllegalArgumentException("ids is null");
+        }
+        if (fast == null) {
+            return detokenizer.tokensToString(ids, false);
+        }
+        StringBuilder out = new StringBuilder();
+        for (int id : ids) {
+            String piece = idToToken(id);
+            for (int c = 0; c < piece.length(); c++) {
+                char ch = piece.charAt(c);
+                out.append(ch != '\u2581' ? ch : out.length() > 0 ? ' ' : "");
+            }
+        }
+        return out.toString();
+    }
+
     /** The id of a piece or special token; the unknown id for anything outside the vocabulary. */
     public int tokenToId(String token) {
         requireText(token, "token");
