@@ -1,11 +1,13 @@
 package example;
 
 import io.albert4j.model.AlbertModel;
+import io.albert4j.pipeline.Aggregation;
 import io.albert4j.pipeline.Answer;
 import io.albert4j.pipeline.ChoiceScore;
 import io.albert4j.pipeline.Entity;
 import io.albert4j.pipeline.FillMaskCandidate;
 import io.albert4j.pipeline.LabelScore;
+import io.albert4j.pipeline.TokenClassificationPipeline;
 import io.albert4j.tokenizer.AlbertTokenizer;
 
 import java.io.ByteArrayOutputStream;
@@ -52,7 +54,8 @@ public final class ConsumerExample {
 
     private static void readmeExamples() {
         int hidden;
-        try (AlbertModel model = AlbertModel.load(DEMO)) {
+        // Loads the native libraries (and lets them log whatever they log once) before stdout is captured.
+        try (AlbertModel model = AlbertModel.load(DEMO); AlbertTokenizer tok = AlbertTokenizer.load(DEMO)) {
             hidden = model.config().hiddenSize();
         }
         String printed = captureStdout(Quickstart::run);
@@ -133,7 +136,12 @@ public final class ConsumerExample {
                 check(!e.label().equals("O"), "O is ignored by default: " + e);
                 check(e.start() < e.end() && e.end() <= text.length(), "character offsets in the text: " + e);
             }
-            report("token classification", entities.size() + " entities");
+            List<Entity> all = new TokenClassificationPipeline(model, tok).tag(text, Aggregation.SIMPLE, List.of());
+            check(!all.isEmpty(), "with no label ignored, the text has entities");
+            for (Entity e : all) {
+                check(e.start() < e.end() && e.end() <= text.length(), "character offsets in the text: " + e);
+            }
+            report("token classification", entities.size() + " entities besides O, " + all.size() + " in all");
         }
     }
 
