@@ -1,5 +1,6 @@
 package io.albert4j.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.AlbertException;
 import io.albert4j.pipeline.Aggregation;
@@ -25,24 +26,27 @@ final class TaskCommands {
     private TaskCommands() {
     }
 
-    /** {@code fill-mask [--top-k N] [--targets a,b] TEXT}. */
+    /**
+     * {@code fill-mask [--top-k N] [--target T]... [--targets a,b | --targets '["a","b"]'] TEXT}: a target
+     * that holds a comma is given with a repeated {@code --target} or in a JSON list.
+     */
     static final class FillMask extends TaskCommand {
         public String name() {
             return "fill-mask";
         }
 
         public String usage() {
-            return "[--model DIR] [--top-k N] [--targets a,b] [--input FILE|-] TEXT";
+            return "[--model DIR] [--top-k N] [--target T]... [--targets a,b|JSON_LIST] [--input FILE|-] TEXT";
         }
 
         Set<String> taskOptions() {
-            return Set.of("--top-k", "--targets");
+            return Set.of("--top-k", "--targets", "--target");
         }
 
         Task prepare(LoadedModel loaded, CliArgs args) {
             FillMaskPipeline pipeline = new FillMaskPipeline(loaded.model(), loaded.tokenizer());
             int topK = args.intValue("--top-k", FillMaskPipeline.DEFAULT_TOP_K);
-            List<String> targets = args.value("--targets") == null ? null : splitList(args.value("--targets"));
+            List<String> targets = targets(args);
             return new Task() {
                 public JsonNode single(CliArgs a) {
                     return JsonResults.fillMask(pipeline.fill(a.text(), topK, targets));
@@ -54,6 +58,37 @@ final class TaskCommands {
                 }
             };
         }
+    }
+
+    /** The union of {@code --target} values and {@code --targets} (comma-separated or a JSON list), or null. */
+    static List<String> targets(CliArgs args) {
+        List<String> targets = new ArrayList<>(args.values("--target"));
+        String list = args.value("--targets");
+        if (list != null) {
+            targets.addAll(list.strip().startsWith("[") ? jsonStrings(list, "--targets") : splitList(list));
+        }
+        return targets.isEmpty() && list == null ? null : targets;
+    }
+
+    private static List<String> jsonStrings(String json, String option) {
+        JsonNode node;
+        try {
+            node = JsonResults.JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new CliException(option + " starts with [ but is not a JSON list: " + e.getOriginalMessage()
+                    + " (give such a target with --target)");
+        }
+        if (!node.isArray()) {
+            throw new CliException(option + " starts with [ but is not a JSON list");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : node) {
+            if (!item.isTextual()) {
+                throw new CliException(option + " must list strings, found " + item);
+            }
+            out.add(item.textValue());
+        }
+        return out;
     }
 
     /** {@code classify [--pair TEXT_B] [--top-k N|all] [--function softmax|sigmoid|none] TEXT}. */

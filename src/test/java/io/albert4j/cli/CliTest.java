@@ -157,6 +157,31 @@ class CliTest {
     }
 
     @Test
+    void fillMaskTargetsMayBeRepeatedOrAJsonListSoThatATargetCanHoldAComma() {
+        String dir = Fixtures.modelDir("albert-tiny-maskedlm").toString();
+        String text = "Paris is the [MASK] of France.";
+        Run commas = run("fill-mask", "--model", dir, "--targets", "capital,city", text);
+        Run repeated = run("fill-mask", "--model", dir, "--target", "capital", "--target", "city", text);
+        Run json = run("fill-mask", "--model", dir, "--targets", "[\"capital\", \"city\"]", text);
+        assertEquals(0, commas.exitCode(), commas.err());
+        assertEquals(2, commas.json().size());
+        assertEquals(commas.json(), repeated.json());
+        assertEquals(commas.json(), json.json());
+
+        Run withComma = run("fill-mask", "--model", dir, "--target", "1,", text);
+        Run jsonComma = run("fill-mask", "--model", dir, "--targets", "[\"1,\"]", text);
+        assertEquals(0, withComma.exitCode(), withComma.err());
+        assertEquals(1, withComma.json().size(), "\"1,\" is one target");
+        assertEquals(withComma.json(), jsonComma.json());
+    }
+
+    @Test
+    void fillMaskTargetsThatLookLikeJsonButAreNotIsAnError() {
+        assertError(run("fill-mask", "--model", Fixtures.modelDir("albert-tiny-maskedlm").toString(),
+                "--targets", "[capital", "Paris is the [MASK]."), "--target");
+    }
+
+    @Test
     void fillMaskOnAQuestionAnsweringCheckpointIsAnError() {
         assertError(run("fill-mask", "--model", Fixtures.modelDir("albert-tiny-qa").toString(), "a [MASK] b"),
                 "AlbertForMaskedLM");
