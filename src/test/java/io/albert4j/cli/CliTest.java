@@ -88,6 +88,17 @@ class CliTest {
     }
 
     @Test
+    void versionIsThePomVersion() throws IOException {
+        java.util.regex.Matcher pom = java.util.regex.Pattern
+                .compile("<artifactId>albert4j</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(Path.of("pom.xml")));
+        assertTrue(pom.find(), "pom.xml names its version");
+        Run r = run("--version");
+        assertEquals(0, r.exitCode, r.err);
+        assertEquals("albert4j " + pom.group(1), r.out.strip());
+    }
+
+    @Test
     void jsonLinesGiveOneResultLinePerInputLine() {
         String dir = Fixtures.modelDir("albert-tiny-seqcls").toString();
         JsonNode golden = Golden.model("albert-tiny-seqcls").get("pipelines").get("text-classification");
