@@ -32,6 +32,7 @@ ADVERSARIAL_PARTS = [
     "``quoted''", "\u201ccurly\u201d", "\u2018single\u2019", "1,000", "9,", "3.14", "234.56", "\u00a3100",
     "\u20ac5", "a\u2013b", "e\u0301", "\u1e9b\u0323", "x\u0898y", "\ua7f2", "<unk>", "[CLS]", "[SEP]",
     "don't", "U.S.A.", "--", "...", "\u00bd", "\u2122", "\u2163", "\u00aa", "\u0130stanbul", "\u00df",
+    "\u039f\u0394\u039f\u03a3", "\u03a3\u03af\u03c3\u03c5\u03c6\u03bf\u03c2", "\U0001D6BA", "a\U0001D6BA",
 ]
 QUESTIONS = ["What is it?", "Who was there?", "Where did they go?", "When did it happen?", "Why?",
              "What did he say about the house?", "Which one was chosen?", "How many were there?"]
@@ -68,7 +69,8 @@ class Generator:
 
     def long_text(self, max_chars=3000):
         parts = []
-        while sum(len(p) + 1 for p in parts) < self.rng.randint(500, max_chars):
+        target = self.rng.randint(max_chars // 2, max_chars)
+        while sum(len(p) + 1 for p in parts) < target:
             parts.append(self.rng.choice(self.lines))
         return " ".join(parts)[:max_chars]
 

@@ -12,6 +12,8 @@ import json
 import sys
 import warnings
 
+import torch
+
 import transformers
 from transformers import AutoModelForQuestionAnswering, AutoTokenizer, pipeline
 
@@ -19,6 +21,7 @@ warnings.filterwarnings("ignore")
 transformers.logging.set_verbosity_error()
 
 INPUT_NAMES = ["input_ids", "token_type_ids", "attention_mask"]
+torch.set_num_threads(1)
 
 
 def load_tokenizer(mode, directory):
@@ -66,8 +69,7 @@ class Reference:
         enc = tok(inp["text"], inp.get("text_pair"), **kwargs)
         ids = enc["input_ids"]
         out = {"tokens": tok.convert_ids_to_tokens(ids), "input_ids": ids,
-               "token_type_ids": enc["token_type_ids"], "attention_mask": enc["attention_mask"],
-               "decoded": tok.decode(ids, skip_special_tokens=True)}
+               "token_type_ids": enc["token_type_ids"], "attention_mask": enc["attention_mask"]}
         if self.mode == "fast":
             out["offsets"] = [list(o) for o in enc["offset_mapping"]]
         return out

@@ -20,7 +20,7 @@ final class ForwardCommand implements Command {
     }
 
     public String usage() {
-        return "[--model DIR] [--pair TEXT_B] [--max-length N] (TEXT | --input-ids 2,48,25,3)";
+        return "[--model DIR|ID] [--pair TEXT_B] [--max-length N] (TEXT | --input-ids 2,48,25,3)";
     }
 
     public Set<String> valueOptions() {
@@ -28,7 +28,7 @@ final class ForwardCommand implements Command {
     }
 
     public int run(CliArgs args, Console console) throws Exception {
-        try (LoadedModel loaded = LoadedModel.load(args)) {
+        try (LoadedModel loaded = LoadedModel.load(args, console)) {
             AlbertInput input = input(args, loaded);
             AlbertOutput out = loaded.model().forward(input);
             ObjectNode json = JsonResults.JSON.createObjectNode();

@@ -1,6 +1,8 @@
 package io.albert4j.cli;
 
 import io.albert4j.AlbertException;
+import io.albert4j.hub.HubModelResolver;
+import io.albert4j.hub.HubOptions;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.tokenizer.AlbertTokenizer;
 
@@ -15,8 +17,8 @@ record LoadedModel(Path dir, AlbertModel model, AlbertTokenizer tokenizer) imple
     /** The default model's classpath location, used when --model is absent. */
     static final String DEFAULT_MODEL = "models/albert-demo";
 
-    static LoadedModel load(CliArgs args) {
-        Path dir = resolve(args.value("--model"));
+    static LoadedModel load(CliArgs args, Console console) {
+        Path dir = resolve(args.value("--model"), console);
         AlbertModel model = AlbertModel.load(dir);
         try {
             return new LoadedModel(dir, model, AlbertTokenizer.load(dir));
@@ -26,14 +28,21 @@ record LoadedModel(Path dir, AlbertModel model, AlbertTokenizer tokenizer) imple
         }
     }
 
-    /** --model DIR, or the demo model this jar carries. */
-    static Path resolve(String option) {
+    /**
+     * --model DIR or Hub id (org/name[@revision], through Hugging Face's cache, with a progress bar
+     * on stderr), or the demo model this jar carries.
+     */
+    static Path resolve(String option, Console console) {
         if (option == null) {
             return EmbeddedDemoModel.DIR;
         }
+        if (!HubModelResolver.isExistingPath(option)) {
+            HubOptions hub = HubOptions.fromEnvironment().withListener(new ProgressBar(console.err()));
+            return new HubModelResolver(hub).resolve(option);
+        }
         Path dir = Path.of(option);
         if (!Files.isDirectory(dir)) {
-            throw new AlbertException("model directory not found: " + dir);
+            throw new AlbertException("--model must be a checkpoint directory or a Hub id, found the file " + dir);
         }
         return dir;
     }

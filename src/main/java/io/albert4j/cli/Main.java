@@ -66,6 +66,8 @@ public final class Main {
         to.println("usage: java -jar albert.jar COMMAND [options]   (or --version)");
         commands.values().forEach(c -> to.println("  " + c.name() + " " + c.usage()));
         to.println("Without --model, the default model " + LoadedModel.DEFAULT_MODEL + " that albert.jar carries is used.");
+        to.println("--model takes a checkpoint directory or a Hugging Face Hub id (org/name[@revision]), downloaded"
+                + " through Hugging Face's cache (HF_HUB_CACHE, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE=1).");
     }
 
     /** slf4j-simple on stderr at WARN, with ND4J's start-up banner and DJL's GPU probe silenced. */

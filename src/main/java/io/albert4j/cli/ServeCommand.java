@@ -6,7 +6,7 @@ import io.albert4j.server.ServerOptions;
 import java.util.Set;
 
 /**
- * {@code serve [--model DIR] [--host H] [--port P] [--threads N] [--max-batch N] [--max-wait-ms N]
+ * {@code serve [--model DIR|ID] [--host H] [--port P] [--threads N] [--max-batch N] [--max-wait-ms N]
  * [--queue-size N] [--max-body-bytes N] [--max-inputs N] [--shutdown-timeout-ms N]}: the HTTP inference server
  * ({@link AlbertServer}). Prints one line on stderr once listening, then serves until SIGTERM or
  * SIGINT, which finish the requests in flight before the process exits.
@@ -19,7 +19,7 @@ final class ServeCommand implements Command {
 
     @Override
     public String usage() {
-        return "[--model DIR] [--host 127.0.0.1] [--port 8080] [--threads N] [--max-batch 32] [--max-wait-ms 5] "
+        return "[--model DIR|ID] [--host 127.0.0.1] [--port 8080] [--threads N] [--max-batch 32] [--max-wait-ms 5] "
                 + "[--queue-size 256] [--max-body-bytes 1048576] [--max-inputs 256] [--shutdown-timeout-ms 30000]";
     }
 
@@ -34,7 +34,7 @@ final class ServeCommand implements Command {
         if (!args.positional().isEmpty()) {
             throw new CliException("serve: unexpected argument \"" + args.positional().get(0) + "\"");
         }
-        ServerOptions options = options(args);
+        ServerOptions options = options(args, console);
         AlbertServer server = AlbertServer.start(options);
         Thread hook = new Thread(server::stop, "albert-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -45,8 +45,8 @@ final class ServeCommand implements Command {
         return 0;
     }
 
-    private static ServerOptions options(CliArgs args) {
-        ServerOptions d = ServerOptions.defaults(LoadedModel.resolve(args.value("--model")));
+    private static ServerOptions options(CliArgs args, Console console) {
+        ServerOptions d = ServerOptions.defaults(LoadedModel.resolve(args.value("--model"), console));
         try {
             return d.withHost(args.value("--host", d.host()))
                     .withPort(args.intValue("--port", d.port()))

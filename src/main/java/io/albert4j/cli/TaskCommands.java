@@ -36,7 +36,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] [--top-k N] [--target T]... [--targets a,b|JSON_LIST] [--input FILE|-] TEXT";
+            return "[--model DIR|ID] [--top-k N] [--target T]... [--targets a,b|JSON_LIST] [--input FILE|-] TEXT";
         }
 
         Set<String> taskOptions() {
@@ -98,7 +98,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] [--pair TEXT_B] [--top-k N|all] [--function softmax|sigmoid|none] [--input FILE|-] TEXT";
+            return "[--model DIR|ID] [--pair TEXT_B] [--top-k N|all] [--function softmax|sigmoid|none] [--input FILE|-] TEXT";
         }
 
         Set<String> taskOptions() {
@@ -149,7 +149,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] --question Q --context C [--top-k N] [--max-answer-len N] [--max-seq-len N] "
+            return "[--model DIR|ID] --question Q --context C [--top-k N] [--max-answer-len N] [--max-seq-len N] "
                     + "[--doc-stride N] [--handle-impossible-answer] [--input FILE|-]";
         }
 
@@ -194,7 +194,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] [--aggregation none|simple|first|average|max] [--ignore-labels O,...] [--input FILE|-] TEXT";
+            return "[--model DIR|ID] [--aggregation none|simple|first|average|max] [--ignore-labels O,...] [--input FILE|-] TEXT";
         }
 
         Set<String> taskOptions() {
@@ -228,7 +228,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] [--pooling cls|mean|pooler|none] [--normalize] [--input FILE|-] TEXT...";
+            return "[--model DIR|ID] [--pooling cls|mean|pooler|none] [--normalize] [--input FILE|-] TEXT...";
         }
 
         Set<String> taskOptions() {
@@ -281,7 +281,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] --pair TEXT_B [--input FILE|-] TEXT";
+            return "[--model DIR|ID] --pair TEXT_B [--input FILE|-] TEXT";
         }
 
         Set<String> taskOptions() {
@@ -314,7 +314,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] --prompt P --choice C1 --choice C2 ... [--input FILE|-]";
+            return "[--model DIR|ID] --prompt P --choice C1 --choice C2 ... [--input FILE|-]";
         }
 
         Set<String> taskOptions() {

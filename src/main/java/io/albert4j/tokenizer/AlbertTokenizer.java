@@ -1,6 +1,8 @@
 package io.albert4j.tokenizer;
 
 import io.albert4j.AlbertException;
+import io.albert4j.hub.HubModelResolver;
+import io.albert4j.hub.HubOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +69,21 @@ public final class AlbertTokenizer implements AutoCloseable {
                 role(config, "pad_token"), modelMaxLength);
         sentencePiece = new NativeSentencePiece(model.bytes, modelFile);
         segmentEncoder = new SegmentEncoder(normalizer, sentencePiece, vocabulary);
+    }
+
+    /**
+     * Loads the tokenizer of a checkpoint directory, or of a Hugging Face Hub id
+     * ({@code albert-base-v2}, {@code org/name@revision}) through Hugging Face's cache. A path that
+     * exists is loaded without touching the network; an id is resolved with
+     * {@link HubOptions#fromEnvironment()} (see {@link HubModelResolver}).
+     */
+    public static AlbertTokenizer fromPretrained(String modelIdOrPath) {
+        return fromPretrained(modelIdOrPath, HubOptions.fromEnvironment());
+    }
+
+    /** Like {@link #fromPretrained(String)}, with the given Hub options (cache, token, revision, offline). */
+    public static AlbertTokenizer fromPretrained(String modelIdOrPath, HubOptions hub) {
+        return load(new HubModelResolver(hub).resolve(modelIdOrPath));
     }
 
     /**

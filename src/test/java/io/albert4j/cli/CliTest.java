@@ -168,6 +168,48 @@ class CliTest {
     }
 
     @Test
+    void tokenizeJsonLinesAnswerEveryGoldenCaseInOrderWithAnErrorLineForEachRefusal() throws IOException {
+        JsonNode cases = Golden.parse(Files.readString(Fixtures.tokenizerCases()));
+        List<JsonNode> all = new ArrayList<>();
+        cases.get("single").forEach(c -> {
+            if (!c.path("keep_accents").asBoolean(false)) {
+                all.add(c);
+            }
+        });
+        cases.get("pairs").forEach(all::add);
+        cases.get("truncation").forEach(all::add);
+        StringBuilder input = new StringBuilder();
+        for (JsonNode c : all) {
+            var line = Golden.JSON.createObjectNode().put("text", c.get("text").asText());
+            if (c.has("text_pair")) {
+                line.put("text_pair", c.get("text_pair").asText());
+            }
+            if (c.has("max_length")) {
+                line.put("max_length", c.get("max_length").asInt()).put("truncation", c.get("truncation").asText());
+            }
+            input.append(line).append('\n');
+        }
+        Run r = runWithInput(input.toString(), "tokenize", "--model", Fixtures.tokenizerDir().toString(), "--input", "-");
+        List<String> lines = r.out().lines().toList();
+        assertEquals(all.size(), lines.size(), r.err());
+        int refused = 0;
+        for (int i = 0; i < all.size(); i++) {
+            JsonNode out = Golden.parse(lines.get(i));
+            if (all.get(i).path("reference_refused").asBoolean(false)) {
+                refused++;
+                assertTrue(out.get("error").asText().startsWith("line " + (i + 1) + ": "), lines.get(i));
+            } else {
+                assertEquals(all.get(i).get("input_ids"), out.get("input_ids"), "line " + (i + 1));
+                if (all.get(i).has("token_type_ids")) {
+                    assertEquals(all.get(i).get("token_type_ids"), out.get("token_type_ids"), "line " + (i + 1));
+                }
+            }
+        }
+        assertEquals(6, refused);
+        assertEquals(2, r.exitCode(), "a failed line makes the run exit with 2 at the end");
+    }
+
+    @Test
     void fillMaskTargetsMayBeRepeatedOrAJsonListSoThatATargetCanHoldAComma() {
         String dir = Fixtures.modelDir("albert-tiny-maskedlm").toString();
         String text = "Paris is the [MASK] of France.";
