@@ -23,7 +23,8 @@ import java.util.Set;
  * tested against Hugging Face in the library's own test suite). Run from the repository root:
  * {@code java -cp ... example.ConsumerExample DIR}, where DIR holds the tiny test checkpoints
  * (albert-tiny-seqcls, -qa, -tokcls, -multichoice) with their tokenizer files. Exit code 1 and a
- * message on the first failed check; every line it prints itself starts with "consumer:".
+ * message on the first failed check; every line it prints itself starts with "consumer:". With
+ * {@code --hub} it runs README's Hub-id examples instead, which download from the Hugging Face Hub.
  */
 public final class ConsumerExample {
     private static final Path DEMO = Path.of("models/albert-demo");
@@ -33,8 +34,12 @@ public final class ConsumerExample {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("--hub")) {
+            System.out.println("consumer: Hub examples ok: " + HubExamples.run());
+            return;
+        }
         if (args.length != 1) {
-            System.err.println("usage: ConsumerExample TINY_CHECKPOINTS_DIR");
+            System.err.println("usage: ConsumerExample TINY_CHECKPOINTS_DIR   (or --hub: README's Hub examples, online)");
             System.exit(2);
         }
         Path tiny = Path.of(args[0]);
