@@ -68,6 +68,18 @@ public final class ConsumerExample {
         List<String> lines = captureStdout(Tasks::readmeFillMask).lines().toList();
         check(lines.size() == 5, "README fill-mask prints 5 candidates: " + lines);
         report("README quickstart and fill-mask", printed.strip() + ", " + lines.get(0));
+
+        AlbertTokenizer[] modes = TokenizerModes.load();
+        try {
+            for (AlbertTokenizer t : modes) {
+                check(t.encode("Hello, my dog is cute").length() == 8, "README tokenizer modes: 8 tokens");
+            }
+        } finally {
+            for (AlbertTokenizer t : modes) {
+                t.close();
+            }
+        }
+        report("README tokenizer modes", modes.length + " tokenizers");
     }
 
     private static void demoModelTasks() {

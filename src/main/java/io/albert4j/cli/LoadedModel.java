@@ -5,6 +5,7 @@ import io.albert4j.hub.HubModelResolver;
 import io.albert4j.hub.HubOptions;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.tokenizer.TokenizerMode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,11 +22,26 @@ record LoadedModel(Path dir, AlbertModel model, AlbertTokenizer tokenizer) imple
         Path dir = resolve(args.value("--model"), console);
         AlbertModel model = AlbertModel.load(dir);
         try {
-            return new LoadedModel(dir, model, AlbertTokenizer.load(dir));
+            return new LoadedModel(dir, model, loadTokenizer(dir, args));
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /** The tokenizer of {@code dir} in the mode {@code --tokenizer fast|slow} names (fast by default). */
+    static AlbertTokenizer loadTokenizer(Path dir, CliArgs args) {
+        return AlbertTokenizer.load(dir, tokenizerMode(args));
+    }
+
+    /** {@code --tokenizer fast|slow} (fast by default), also what {@code serve} starts its server with. */
+    static TokenizerMode tokenizerMode(CliArgs args) {
+        String mode = args.value("--tokenizer", "fast");
+        return switch (mode) {
+            case "fast" -> TokenizerMode.FAST;
+            case "slow" -> TokenizerMode.SLOW;
+            default -> throw new CliException("--tokenizer must be fast or slow, found \"" + mode + "\"");
+        };
     }
 
     /**

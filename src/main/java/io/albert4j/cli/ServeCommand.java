@@ -20,13 +20,13 @@ final class ServeCommand implements Command {
     @Override
     public String usage() {
         return "[--model DIR|ID] [--host 127.0.0.1] [--port 8080] [--threads N] [--max-batch 32] [--max-wait-ms 5] "
-                + "[--queue-size 256] [--max-body-bytes 1048576] [--max-inputs 256] [--shutdown-timeout-ms 30000]";
+                + "[--queue-size 256] [--max-body-bytes 1048576] [--max-inputs 256] [--shutdown-timeout-ms 30000] [--tokenizer fast|slow]";
     }
 
     @Override
     public Set<String> valueOptions() {
         return Set.of("--model", "--host", "--port", "--threads", "--max-batch", "--max-wait-ms", "--queue-size",
-                "--max-body-bytes", "--max-inputs", "--shutdown-timeout-ms");
+                "--max-body-bytes", "--max-inputs", "--shutdown-timeout-ms", "--tokenizer");
     }
 
     @Override
@@ -56,7 +56,8 @@ final class ServeCommand implements Command {
                     .withQueueSize(args.intValue("--queue-size", d.queueSize()))
                     .withMaxBodyBytes(args.intValue("--max-body-bytes", (int) d.maxBodyBytes()))
                     .withMaxInputs(args.intValue("--max-inputs", d.maxInputs()))
-                    .withShutdownTimeoutMs(args.intValue("--shutdown-timeout-ms", d.shutdownTimeoutMs()));
+                    .withShutdownTimeoutMs(args.intValue("--shutdown-timeout-ms", d.shutdownTimeoutMs()))
+                    .withTokenizerMode(LoadedModel.tokenizerMode(args));
         } catch (IllegalArgumentException e) {
             throw new CliException("serve: " + e.getMessage());
         }

@@ -40,6 +40,7 @@ abstract class TaskCommand implements Command {
     public final Set<String> valueOptions() {
         Set<String> all = new HashSet<>(taskOptions());
         all.add("--model");
+        all.add("--tokenizer");
         all.add("--input");
         return all;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.AlbertException;
 import io.albert4j.pipeline.Aggregation;
+import io.albert4j.pipeline.Entity;
 import io.albert4j.pipeline.FeatureExtractionPipeline;
 import io.albert4j.pipeline.FillMaskPipeline;
 import io.albert4j.pipeline.MultipleChoicePipeline;
@@ -14,6 +15,7 @@ import io.albert4j.pipeline.ScoreFunction;
 import io.albert4j.pipeline.SentenceOrderPipeline;
 import io.albert4j.pipeline.TextClassificationPipeline;
 import io.albert4j.pipeline.TokenClassificationPipeline;
+import io.albert4j.pipeline.ZeroShotClassificationPipeline;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** The pipeline subcommands: fill-mask, classify, qa, ner, embed, sop, choose. */
+/** The pipeline subcommands: fill-mask, classify, zero-shot-classification, qa, ner, embed, sop, choose. */
 final class TaskCommands {
     private TaskCommands() {
     }
@@ -142,6 +144,52 @@ final class TaskCommands {
         }
     }
 
+    /**
+     * {@code zero-shot-classification --candidate-labels a,b [--multi-label] [--hypothesis-template T] TEXT}:
+     * one {@code {"sequence", "labels", "scores"}} per text.
+     */
+    static final class ZeroShot extends TaskCommand {
+        public String name() {
+            return "zero-shot-classification";
+        }
+
+        public String usage() {
+            return "[--model DIR] --candidate-labels a,b,... [--multi-label] [--hypothesis-template \"This example is {}.\"] "
+                    + "[--input FILE|-] TEXT";
+        }
+
+        Set<String> taskOptions() {
+            return Set.of("--candidate-labels", "--hypothesis-template");
+        }
+
+        @Override
+        public Set<String> flags() {
+            return Set.of("--multi-label");
+        }
+
+        Task prepare(LoadedModel loaded, CliArgs args) {
+            ZeroShotClassificationPipeline pipeline = new ZeroShotClassificationPipeline(loaded.model(), loaded.tokenizer());
+            String labelsOption = args.value("--candidate-labels");
+            if (labelsOption == null || splitList(labelsOption).stream().allMatch(String::isEmpty)) {
+                throw new CliException("zero-shot-classification: --candidate-labels a,b,... is required");
+            }
+            List<String> labels = splitList(labelsOption).stream().filter(l -> !l.isEmpty()).toList();
+            String template = args.value("--hypothesis-template", ZeroShotClassificationPipeline.DEFAULT_HYPOTHESIS_TEMPLATE);
+            boolean multiLabel = args.flag("--multi-label");
+            return new Task() {
+                public JsonNode single(CliArgs a) {
+                    return JsonResults.zeroShot(pipeline.classify(a.text(), labels, template, multiLabel));
+                }
+
+                public List<JsonNode> lines(List<JsonNode> inputs) {
+                    List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
+                    return pipeline.classify(texts, labels, template, multiLabel).stream()
+                            .map(r -> (JsonNode) JsonResults.zeroShot(r)).toList();
+                }
+            };
+        }
+    }
+
     /** {@code qa --question Q --context C [options]}. */
     static final class QuestionAnswering extends TaskCommand {
         public String name() {
@@ -176,11 +224,12 @@ final class TaskCommands {
                     if (a.value("--question") == null || a.value("--context") == null) {
                         throw new CliException("qa: --question and --context are required");
                     }
-                    return JsonResults.answers(pipeline.answer(a.value("--question"), a.value("--context"), options));
+                    return JsonResults.answers(a.value("--context"),
+                            pipeline.answer(a.value("--question"), a.value("--context"), options));
                 }
 
                 public List<JsonNode> lines(List<JsonNode> inputs) {
-                    return inputs.stream().map(l -> JsonResults.answers(
+                    return inputs.stream().map(l -> JsonResults.answers(field(l, "context"),
                             pipeline.answer(field(l, "question"), field(l, "context"), options))).toList();
                 }
             };
@@ -209,13 +258,17 @@ final class TaskCommands {
                     : splitList(ignore);
             return new Task() {
                 public JsonNode single(CliArgs a) {
-                    return JsonResults.entities(pipeline.tag(a.text(), aggregation, ignoreLabels));
+                    return JsonResults.entities(a.text(), pipeline.tag(a.text(), aggregation, ignoreLabels));
                 }
 
                 public List<JsonNode> lines(List<JsonNode> inputs) {
                     List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
-                    return pipeline.tag(texts, aggregation, ignoreLabels).stream()
-                            .map(e -> (JsonNode) JsonResults.entities(e)).toList();
+                    List<List<Entity>> tagged = pipeline.tag(texts, aggregation, ignoreLabels);
+                    List<JsonNode> out = new ArrayList<>();
+                    for (int i = 0; i < texts.size(); i++) {
+                        out.add(JsonResults.entities(texts.get(i), tagged.get(i)));
+                    }
+                    return out;
                 }
             };
         }

@@ -16,7 +16,9 @@ import java.util.Set;
 
 /**
  * {@code tokenize [--pair TEXT_B] [--max-length N] [--truncation S] [--no-special-tokens] TEXT}:
- * the tokenizer's encoding with character offsets. Needs only the tokenizer files.
+ * the tokenizer's encoding with character offsets (code points, as Hugging Face's offset_mapping). Needs
+ * only the tokenizer files (tokenizer.json or spiece.model, and the tokenizer configs);
+ * {@code --tokenizer slow} selects the slow tokenizer.
  *
  * <p>With {@code --input FILE|-}, each JSON Lines line is a text or an object
  * {@code {"text", "text_pair"?, "max_length"?, "truncation"?}} (values on the line override the
@@ -30,12 +32,12 @@ final class TokenizeCommand implements Command {
     }
 
     public String usage() {
-        return "[--model DIR|ID] [--pair TEXT_B] [--max-length N] [--truncation longest_first|only_first|only_second] "
-                + "[--no-special-tokens] (TEXT | --input FILE|-)";
+        return "[--model DIR|ID] [--tokenizer fast|slow] [--pair TEXT_B] [--max-length N] "
+                + "[--truncation longest_first|only_first|only_second] [--no-special-tokens] (TEXT | --input FILE|-)";
     }
 
     public Set<String> valueOptions() {
-        return Set.of("--model", "--pair", "--max-length", "--truncation", "--input");
+        return Set.of("--model", "--tokenizer", "--pair", "--max-length", "--truncation", "--input");
     }
 
     @Override
@@ -44,12 +46,12 @@ final class TokenizeCommand implements Command {
     }
 
     public int run(CliArgs args, Console console) throws Exception {
-        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(LoadedModel.resolve(args.value("--model"), console))) {
+        try (AlbertTokenizer tokenizer = LoadedModel.loadTokenizer(LoadedModel.resolve(args.value("--model"), console), args)) {
             if (args.value("--input") != null) {
                 return tokenizeLines(tokenizer, args, console);
             }
             Encoding e = tokenizer.encode(args.text(), args.value("--pair"), options(args));
-            console.out().println(JsonResults.JSON.writeValueAsString(json(e)));
+            console.out().println(JsonResults.JSON.writeValueAsString(json(e, args.text(), args.value("--pair"))));
             return 0;
         }
     }
@@ -68,7 +70,9 @@ final class TokenizeCommand implements Command {
                 }
                 JsonNode result;
                 try {
-                    result = json(encodeLine(tokenizer, JsonLines.parse(line, lineNumber), args));
+                    JsonNode input = JsonLines.parse(line, lineNumber);
+                    Encoding e = encodeLine(tokenizer, input, args);
+                    result = json(e, TaskCommand.field(input, "text"), pairOf(input, args));
                 } catch (AlbertException | CliException e) {
                     failed++;
                     result = JsonResults.JSON.createObjectNode().put("error", "line " + lineNumber + ": " + e.getMessage());
@@ -86,7 +90,7 @@ final class TokenizeCommand implements Command {
 
     private static Encoding encodeLine(AlbertTokenizer tokenizer, JsonNode line, CliArgs args) {
         String text = TaskCommand.field(line, "text");
-        String pair = line.isObject() ? TaskCommand.optionalField(line, "text_pair") : args.value("--pair");
+        String pair = pairOf(line, args);
         JsonNode maxLength = line.get("max_length");
         JsonNode truncation = line.get("truncation");
         if (maxLength != null && !maxLength.isNull() && !maxLength.canConvertToInt()) {
@@ -96,6 +100,10 @@ final class TokenizeCommand implements Command {
                 maxLength == null || maxLength.isNull() ? args.intValue("--max-length", 0) : maxLength.intValue(),
                 truncation == null || truncation.isNull() ? args.value("--truncation") : truncation.asText());
         return tokenizer.encode(text, pair, options);
+    }
+
+    private static String pairOf(JsonNode line, CliArgs args) {
+        return line.isObject() ? TaskCommand.optionalField(line, "text_pair") : args.value("--pair");
     }
 
     static EncodeOptions options(CliArgs args) {
@@ -127,7 +135,8 @@ final class TokenizeCommand implements Command {
         }
     }
 
-    private static ObjectNode json(Encoding e) {
+    /** The encoding with its offsets as Hugging Face's offset_mapping counts them: code points of each sequence. */
+    private static ObjectNode json(Encoding e, String text, String pair) {
         ObjectNode o = JsonResults.JSON.createObjectNode();
         ArrayNode tokens = o.putArray("tokens");
         e.tokens().forEach(tokens::add);
@@ -136,7 +145,8 @@ final class TokenizeCommand implements Command {
         o.set("attention_mask", JsonResults.ints(e.attentionMask()));
         ArrayNode offsets = o.putArray("offsets");
         for (int i = 0; i < e.length(); i++) {
-            offsets.addArray().add(e.starts()[i]).add(e.ends()[i]);
+            String own = e.sequenceIds()[i] == 1 ? pair : text;
+            offsets.addArray().add(JsonResults.codePoints(own, e.starts()[i])).add(JsonResults.codePoints(own, e.ends()[i]));
         }
         return o;
     }

@@ -85,7 +85,7 @@ final class QuestionAnsweringTask extends ServedTask {
                 .withDocStride(request.integer("doc_stride", 0, 1))
                 .withMaxQuestionLen(request.integer("max_question_len", d.maxQuestionLen(), 1))
                 .withHandleImpossibleAnswer(request.bool("handle_impossible_answer", false));
-        return new Job(new AnswerEach(pipeline, options), List.of(input), results -> JsonResults.answers(answers(results.get(0))));
+        return new Job(new AnswerEach(pipeline, options), List.of(input), results -> JsonResults.answers(input.context(), answers(results.get(0))));
     }
 
     private static String text(JsonNode node, String name) {

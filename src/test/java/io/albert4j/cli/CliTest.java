@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The CLI run in-process on the golden pipeline inputs: its stdout parses to the golden outputs.
+ * The CLI run in-process on the golden pipeline inputs: its stdout parses to the golden outputs
+ * (the transformers 4.39 goldens, so with {@code --tokenizer slow}; the v5 ones are {@link CliGoldenV5Test}'s).
  * Each error case exits with code 2, one line on stderr naming the problem, nothing on stdout.
  */
 class CliTest {
@@ -64,7 +65,10 @@ class CliTest {
         JsonAssert.assertMatches(entry.get("output"), r.json(), TOLERANCE);
     }
 
-    /** The command line that asks the CLI what the golden entry asked the reference pipeline. */
+    /**
+     * The command line that asks the CLI what the golden entry asked the reference pipeline
+     * (transformers 4.39 with its slow tokenizer, hence {@code --tokenizer slow}).
+     */
     private static String[] args(String dir, String task, JsonNode entry) {
         JsonNode input = entry.get("input");
         List<String> a = new ArrayList<>();
@@ -84,6 +88,7 @@ class CliTest {
             case "feature-extraction" -> a.addAll(List.of("embed", "--model", dir, "--pooling", "none", input.asText()));
             default -> throw new IllegalArgumentException(task);
         }
+        a.addAll(1, List.of("--tokenizer", "slow"));
         return a.toArray(String[]::new);
     }
 
@@ -99,6 +104,25 @@ class CliTest {
     }
 
     @Test
+    void tokenizeCountsOffsetsInCodePointsAsHuggingFace() {
+        // ids and offset_mapping printed by tokenizers 0.23.2 on the v5 tokenizer.json
+        Run r = run("tokenize", "--model", Fixtures.v5ModelDir("albert-tiny-qa").toString(), "I love \uD83C\uDF55 and \u2615!");
+        assertEquals(0, r.exitCode, r.err);
+        assertEquals("[2,31,339,13,1,17,13,1,187,3]", r.json().get("input_ids").toString());
+        assertEquals("[[0,0],[0,1],[2,6],[7,8],[7,8],[9,12],[13,14],[13,14],[14,15],[0,0]]",
+                r.json().get("offsets").toString());
+    }
+
+    @Test
+    void tokenizerOptionIsFastOrSlow() {
+        Run r = run("classify", "--model", Fixtures.modelDir("albert-tiny-seqcls").toString(), "--tokenizer", "quick",
+                "Hello");
+        assertEquals(2, r.exitCode);
+        assertTrue(r.err.contains("--tokenizer must be fast or slow, found \"quick\""), r.err);
+        assertEquals("", r.out);
+    }
+
+    @Test
     void jsonLinesGiveOneResultLinePerInputLine() {
         String dir = Fixtures.modelDir("albert-tiny-seqcls").toString();
         JsonNode golden = Golden.model("albert-tiny-seqcls").get("pipelines").get("text-classification");
@@ -106,7 +130,8 @@ class CliTest {
         for (JsonNode entry : golden) {
             in.append(Golden.JSON.createObjectNode().put("text", entry.get("input").asText())).append('\n');
         }
-        Run r = runWithInput(in.toString(), "classify", "--model", dir, "--top-k", "all", "--input", "-");
+        Run r = runWithInput(in.toString(), "classify", "--model", dir, "--tokenizer", "slow", "--top-k", "all",
+                "--input", "-");
         assertEquals(0, r.exitCode, r.err);
         String[] lines = r.out.strip().split("\n");
         assertEquals(golden.size(), lines.length);
@@ -123,7 +148,7 @@ class CliTest {
         List<String> lines = new ArrayList<>();
         golden.forEach(e -> lines.add(Golden.JSON.createObjectNode().put("text", e.get("input").asText()).toString()));
         Files.write(file, lines);
-        Run r = run("fill-mask", "--model", dir, "--input", file.toString());
+        Run r = run("fill-mask", "--model", dir, "--tokenizer", "slow", "--input", file.toString());
         assertEquals(0, r.exitCode, r.err);
         String[] out = r.out.strip().split("\n");
         assertEquals(golden.size(), out.length);
@@ -135,7 +160,7 @@ class CliTest {
     @Test
     void forwardPrintsEveryOutputOfThePreTrainingClass() {
         JsonNode golden = Golden.model("albert-tiny-pretraining").get("cases").get(0);
-        Run r = run("forward", "--model", Fixtures.modelDir("albert-tiny-pretraining").toString(),
+        Run r = run("forward", "--model", Fixtures.modelDir("albert-tiny-pretraining").toString(), "--tokenizer", "slow",
                 golden.get("inputs").get("text").asText());
         assertEquals(0, r.exitCode, r.err);
         JsonNode out = r.json();
@@ -156,6 +181,18 @@ class CliTest {
         assertEquals(0, r.exitCode, r.err);
         JsonAssert.assertMatches(golden.get("start_logits"), r.json().get("start_logits"), TOLERANCE);
         JsonAssert.assertMatches(golden.get("end_logits"), r.json().get("end_logits"), TOLERANCE);
+    }
+
+    @Test
+    void tokenizeChoosesTheTokenizer() {
+        String dir = Fixtures.tokenizerDir().toString();
+        Run fast = run("tokenize", "--model", dir, "He said \" (hello)");
+        Run slow = run("tokenize", "--model", dir, "--tokenizer", "slow", "He said \" (hello)");
+        assertEquals(0, fast.exitCode, fast.err);
+        assertEquals(0, slow.exitCode, slow.err);
+        assertEquals("[2,24,87,7,5,10975,6,3]", fast.json().get("input_ids").toString());
+        assertEquals("[2,24,87,13,7,13,5,11515,6,3]", slow.json().get("input_ids").toString());
+        assertError(run("tokenize", "--model", dir, "--tokenizer", "medium", "x"), "--tokenizer");
     }
 
     @Test
@@ -189,7 +226,8 @@ class CliTest {
             }
             input.append(line).append('\n');
         }
-        Run r = runWithInput(input.toString(), "tokenize", "--model", Fixtures.tokenizerDir().toString(), "--input", "-");
+        Run r = runWithInput(input.toString(), "tokenize", "--model", Fixtures.tokenizerDir().toString(),
+                "--tokenizer", "slow", "--input", "-");
         List<String> lines = r.out().lines().toList();
         assertEquals(all.size(), lines.size(), r.err());
         int refused = 0;

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The CLI opens no connection outside loopback: each task command runs in a child JVM inside a
+ * The CLI opens no connection outside loopback: each task command (and the slow tokenizer, which loads
+ * DJL's SentencePiece binding) runs in a child JVM inside a
  * network namespace with no interfaces ({@code unshare -n}, so no packet can leave) under
  * {@code strace -f}, and every {@code connect}/{@code sendto}/{@code sendmsg} to an address other than
  * loopback fails the test. {@code OPT_OUT_TRACKING} and DJL's offline switches are removed from the
@@ -42,6 +43,7 @@ class NoNetworkTest {
         Path qa = Fixtures.modelDir("albert-tiny-qa");
         List<List<String>> commands = List.of(
                 List.of("tokenize", "--model", maskedLm.toString(), "Hello, my dog is cute"),
+                List.of("tokenize", "--tokenizer", "slow", "--model", maskedLm.toString(), "Hello, my dog is cute"),
                 List.of("fill-mask", "--model", maskedLm.toString(), "Paris is the [MASK] of France."),
                 List.of("classify", "--model", seqCls.toString(), "I love this."),
                 List.of("qa", "--model", qa.toString(),
@@ -56,7 +58,7 @@ class NoNetworkTest {
     @Test
     void theHarnessSeesDjlCallingHomeWhenTheUserExplicitlyAllowsIt() throws Exception {
         Traced run = traced(List.of("-DOPT_OUT_TRACKING=false"),
-                List.of("tokenize", "--model", Fixtures.modelDir("albert-tiny-maskedlm").toString(), "hi"));
+                List.of("tokenize", "--tokenizer", "slow", "--model", Fixtures.modelDir("albert-tiny-maskedlm").toString(), "hi"));
         assertEquals(0, run.exitCode, run.stderr);
         assertTrue(run.nonLoopback().stream().anyMatch(a -> a.equals("169.254.169.254")),
                 () -> "expected DJL's EC2 metadata probe in the trace, saw " + run.connects);
