@@ -45,7 +45,9 @@ venv_slow() {
 status=0
 if [ "$MODE" = fast ] || [ "$MODE" = both ]; then
   venv_fast
-  python3 scripts/differential/harness.py --mode fast --python target/venv-hf5/bin/python "${ARGS[@]}" || status=1
+  venv_slow
+  python3 scripts/differential/harness.py --mode fast --python target/venv-hf5/bin/python \
+    --qa-python target/venv-hf4/bin/python "${ARGS[@]}" || status=1
 fi
 if [ "$MODE" = slow ] || [ "$MODE" = both ]; then
   venv_slow

@@ -9,8 +9,13 @@ Usage: python reference.py MODE CASES.jsonl OUT.jsonl MODELS.json
 Each output line is {"id", "expected"} or {"id", "error"} when Hugging Face refuses the input.
 """
 import json
+import os
 import sys
 import warnings
+
+os.environ.setdefault("TQDM_DISABLE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import torch
 
@@ -130,7 +135,9 @@ def main():
             case = json.loads(line)
             try:
                 result = {"id": case["id"], "expected": ref.answer(case)}
-            except Exception as e:  # Hugging Face refused the input: the Java side must refuse it too
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as e:  # refused (tokenizers' Rust panics too): the Java side must refuse it too
                 result = {"id": case["id"], "error": f"{type(e).__name__}: {e}"[:500]}
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
 

@@ -24,12 +24,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Every Java snippet in README.md is code that compiles and runs: each {@code ```java} block is a
  * source file of the consumer example (examples/consumer, which .ci/run builds against the installed
- * artifact and runs) or of these tests, with exactly the block's imports and its other lines in the
+ * artifact and runs), of these tests or of the Spark project's tests, with exactly the block's imports and its other lines in the
  * same order; each call in the task table's Java column appears in such a file.
  */
 class ReadmeExamplesTest {
     private static final Path README = Path.of("README.md");
-    private static final List<Path> SOURCE_ROOTS = List.of(Path.of("examples/consumer/src/main/java"), Path.of("src/test/java"));
+    private static final List<Path> SOURCE_ROOTS = List.of(Path.of("examples/consumer/src/main/java"), Path.of("src/test/java"),
+            Path.of("spark/src/test/java"));
     private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern TABLE_HEADER = Pattern.compile("^\\|\\s*task\\s*\\|\\s*Java\\s*\\|.*$", Pattern.MULTILINE);
 
