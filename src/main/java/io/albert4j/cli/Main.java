@@ -1,6 +1,7 @@
 package io.albert4j.cli;
 
 import io.albert4j.AlbertException;
+import io.albert4j.Albert4j;
 
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -40,6 +41,10 @@ public final class Main {
             printUsage(byName, args.length == 0 ? err : out);
             return args.length == 0 ? 2 : 0;
         }
+        if (args[0].equals("--version") || args[0].equals("version")) {
+            out.println("albert4j " + Albert4j.version());
+            return 0;
+        }
         Command command = byName.get(args[0]);
         if (command == null) {
             err.println("albert: unknown command \"" + args[0] + "\"; commands: " + byName.keySet());
@@ -59,9 +64,9 @@ public final class Main {
     }
 
     private static void printUsage(Map<String, Command> commands, PrintStream to) {
-        to.println("usage: java -jar albert.jar COMMAND [options]");
+        to.println("usage: java -jar albert.jar COMMAND [options]   (or --version)");
         commands.values().forEach(c -> to.println("  " + c.name() + " " + c.usage()));
-        to.println("Without --model, the embedded default model " + LoadedModel.DEFAULT_MODEL + " is used.");
+        to.println("Without --model, the default model " + LoadedModel.DEFAULT_MODEL + " that albert.jar carries is used.");
         to.println("--model takes a checkpoint directory or a Hugging Face Hub id (org/name[@revision]), downloaded"
                 + " through Hugging Face's cache (HF_HUB_CACHE, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE=1).");
         to.println("Commands that load a model take --tokenizer fast|slow: fast (the default) is Hugging Face's"

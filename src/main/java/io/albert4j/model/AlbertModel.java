@@ -41,6 +41,17 @@ public final class AlbertModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlbertModel.class);
     /** Keys Hugging Face ties to others on load; their stored copies are never read. */
     private static final Set<String> TIED_KEYS = Set.of("predictions.decoder.weight", "predictions.decoder.bias");
+    /** ND4J's switch for the backend details it logs at INFO when it starts. */
+    static final String ND4J_LOG_INITIALIZATION = "org.nd4j.log.initialization";
+
+    static {
+        // A library should not print about ten lines of ND4J backend details into an application's
+        // INFO log; this runs before the first load touches ND4J. -Dorg.nd4j.log.initialization=true
+        // brings them back.
+        if (System.getProperty(ND4J_LOG_INITIALIZATION) == null) {
+            System.setProperty(ND4J_LOG_INITIALIZATION, "false");
+        }
+    }
 
     private final AlbertConfig config;
     private final Architecture architecture;
@@ -106,7 +117,7 @@ public final class AlbertModel implements AutoCloseable {
             if (!unused.isEmpty() && chosen != Architecture.ALBERT_MODEL) {
                 LOG.warn("{}: unexpected keys not used by {}: {}", weights.source(), chosen.className(), unused);
             }
-            LOG.info("loaded {} from {}", chosen.className(), checkpointDir);
+            LOG.debug("loaded {} from {}", chosen.className(), checkpointDir);
             return model;
         }
     }

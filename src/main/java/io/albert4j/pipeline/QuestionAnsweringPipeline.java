@@ -30,7 +30,7 @@ import java.util.Locale;
  * <p>With a slow tokenizer, transformers 4's slow-tokenizer algorithm: the context is split into whitespace
  * words, each word tokenized; the question (at most max_question_len tokens) is paired with
  * windows of context tokens that advance by doc_stride; in each window, start and end logits are
- * softmaxed over context tokens only and spans start ≤ end < start + max_answer_len are scored by
+ * softmaxed over context tokens only and spans {@code start ≤ end < start + max_answer_len} are scored by
  * P(start)·P(end); the best spans over all windows are reported as whole words of the context.
  *
  * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.

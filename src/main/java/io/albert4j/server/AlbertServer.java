@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.albert4j.AlbertException;
+import io.albert4j.Albert4j;
 import io.albert4j.cli.JsonResults;
 import io.albert4j.config.AlbertConfig;
 import io.albert4j.model.AlbertModel;
@@ -20,7 +21,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -399,7 +399,7 @@ public final class AlbertServer implements AutoCloseable {
         }
         ObjectNode library = o.putObject("library");
         library.put("name", "albert4j");
-        library.put("version", libraryVersion());
+        library.put("version", Albert4j.version());
         ObjectNode limits = o.putObject("options");
         limits.put("threads", options.threads());
         limits.put("max_batch", options.maxBatch());
@@ -410,24 +410,6 @@ public final class AlbertServer implements AutoCloseable {
         limits.put("shutdown_timeout_ms", options.shutdownTimeoutMs());
         o.set("counters", counters.toJson(batcher.queued(), batcher.running()));
         return o;
-    }
-
-    /** The jar's version (its manifest or Maven properties), or "unknown" when run from classes. */
-    static String libraryVersion() {
-        String version = AlbertServer.class.getPackage().getImplementationVersion();
-        if (version != null) {
-            return version;
-        }
-        try (InputStream in = AlbertServer.class.getResourceAsStream("/META-INF/maven/io.albert4j/albert4j/pom.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                return p.getProperty("version", "unknown");
-            }
-        } catch (IOException e) {
-            LOG.debug("no Maven properties: {}", e.toString());
-        }
-        return "unknown";
     }
 
     private void awaitStopUninterruptibly() {

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * question-answering: {@code {"inputs": {"question": ..., "context": ...}, "parameters": {...}}} or the
  * older top-level {@code {"question": ..., "context": ...}} → {@code {"score", "start", "end",
- * "answer"}}, or a list of them when {@code top_k} > 1. {@code max_seq_len} defaults to min(384, the
+ * "answer"}}, or a list of them when {@code top_k > 1}. {@code max_seq_len} defaults to min(384, the
  * model's positions); a long context is read in windows of that length ({@code doc_stride} apart),
  * so it is never truncated. Each request is one forward pass over its windows.
  */
