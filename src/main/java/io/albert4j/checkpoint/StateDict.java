@@ -97,7 +97,7 @@ public final class StateDict implements AutoCloseable {
      */
     public INDArray require(String key, long... expectedShape) {
         return optional(key, expectedShape).orElseThrow(() -> new AlbertException(
-                "checkpoint " + source + " has no tensor '" + key + "'" + lookedFor(key)
+                "checkpoint " + source + " has no tensor " + AlbertException.quote(key) + lookedFor(key)
                         + " (it holds " + reader.tensors().size() + " tensors" + similar(key) + ")"));
     }
 
@@ -115,14 +115,14 @@ public final class StateDict implements AutoCloseable {
         TensorInfo info = reader.tensors().get(storedKey);
         long[] shape = info.shape();
         if (expectedShape.length > 0 && !Arrays.equals(shape, expectedShape)) {
-            throw new AlbertException("checkpoint " + source + ": tensor '" + key + "'"
-                    + (storedKey.equals(key) ? "" : " (stored as '" + storedKey + "')")
+            throw new AlbertException("checkpoint " + source + ": tensor " + AlbertException.quote(key)
+                    + (storedKey.equals(key) ? "" : " (stored as " + AlbertException.quote(storedKey) + ")")
                     + " has shape " + Arrays.toString(shape) + ", expected " + Arrays.toString(expectedShape)
                     + "; the config does not match the weights");
         }
         if (!info.dtype().isFloatingPoint()) {
-            throw new AlbertException("checkpoint " + source + ": tensor '" + key + "'"
-                    + (storedKey.equals(key) ? "" : " (stored as '" + storedKey + "')")
+            throw new AlbertException("checkpoint " + source + ": tensor " + AlbertException.quote(key)
+                    + (storedKey.equals(key) ? "" : " (stored as " + AlbertException.quote(storedKey) + ")")
                     + " has dtype " + info.dtype() + ", not a floating-point type");
         }
         if (!storedKey.equals(key)) {
@@ -190,10 +190,10 @@ public final class StateDict implements AutoCloseable {
         List<String> names = new ArrayList<>();
         for (String k = key; k != null; k = TIED.get(k)) {
             if (!k.equals(key)) {
-                names.add("'" + k + "'");
+                names.add(AlbertException.quote(k));
             }
             if (k.startsWith(BASE_PREFIX)) {
-                names.add("'" + k.substring(BASE_PREFIX.length()) + "'");
+                names.add(AlbertException.quote(k.substring(BASE_PREFIX.length())));
             }
         }
         return names.isEmpty() ? "" : " (also looked for " + String.join(", ", names) + ")";
@@ -211,7 +211,7 @@ public final class StateDict implements AutoCloseable {
      */
     private INDArray read(String storedKey, long[] shape, long count) {
         if (count > Integer.MAX_VALUE) {
-            throw new AlbertException("checkpoint " + source + ": tensor '" + storedKey + "' has " + count
+            throw new AlbertException("checkpoint " + source + ": tensor " + AlbertException.quote(storedKey) + " has " + count
                     + " elements, more than one array can hold (" + Integer.MAX_VALUE + ")");
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
@@ -223,7 +223,7 @@ public final class StateDict implements AutoCloseable {
             if (view != null) {
                 reader.readFloat32(storedKey, view);
                 if (view.position() != count) {
-                    throw new AlbertException("checkpoint " + source + ": reading tensor '" + storedKey + "' produced "
+                    throw new AlbertException("checkpoint " + source + ": reading tensor " + AlbertException.quote(storedKey) + " produced "
                             + view.position() + " of " + count + " floats");
                 }
                 return array;
@@ -232,7 +232,7 @@ public final class StateDict implements AutoCloseable {
             FloatBuffer heap = FloatBuffer.wrap(values);
             reader.readFloat32(storedKey, heap);
             if (heap.position() != count) {
-                throw new AlbertException("checkpoint " + source + ": reading tensor '" + storedKey + "' produced "
+                throw new AlbertException("checkpoint " + source + ": reading tensor " + AlbertException.quote(storedKey) + " produced "
                         + heap.position() + " of " + count + " floats");
             }
             return Nd4j.create(values, shape, 'c');
