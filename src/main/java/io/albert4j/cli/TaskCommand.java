@@ -110,6 +110,9 @@ abstract class TaskCommand implements Command {
     }
 
     private static BufferedReader open(String file) throws IOException {
+        if (Files.isDirectory(Path.of(file))) {
+            throw new AlbertException("--input " + file + " is a directory; give a file with one JSON input per line");
+        }
         try {
             InputStream in = Files.newInputStream(Path.of(file));
             return new BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
