@@ -425,7 +425,8 @@ public final class AlbertServer implements AutoCloseable {
         if (cause instanceof HttpError e) {
             return e;
         }
-        return HttpError.badRequest("could not read the request body: " + cause);
+        return HttpError.badRequest("could not read the request body: it is malformed (a bad chunk size, say) or the "
+                + "connection ended early (" + AlbertException.quote(String.valueOf(cause.getMessage())) + ")");
     }
 
     private void queue(Call call, byte[] bytes) {
