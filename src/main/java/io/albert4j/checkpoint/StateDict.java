@@ -55,6 +55,7 @@ public final class StateDict implements AutoCloseable {
     private final String source;
     private final boolean directCopy;
     private final Set<String> used = new HashSet<>();
+    private final List<INDArray> created = new ArrayList<>();
     private boolean closed;
 
     private StateDict(CheckpointReader reader, String source, boolean directCopy) {
@@ -130,7 +131,25 @@ public final class StateDict implements AutoCloseable {
         }
         INDArray array = read(storedKey, shape, info.elementCount());
         used.add(storedKey);
+        created.add(array);
         return Optional.of(array);
+    }
+
+    /**
+     * Registers an array built from loaded tensors (a concatenation, say), so that it is listed by
+     * {@link #createdArrays()} with them.
+     */
+    public INDArray own(INDArray derived) {
+        created.add(derived);
+        return derived;
+    }
+
+    /**
+     * Every array {@link #require}, {@link #optional} and {@link #own} returned: off-heap memory the
+     * caller owns and may free at once with {@link INDArray#close()} (closing the state dict does not).
+     */
+    public List<INDArray> createdArrays() {
+        return List.copyOf(created);
     }
 
     /** Whether {@link #require} would find the key (under the resolution rules). */
