@@ -152,6 +152,16 @@ public final class StateDict implements AutoCloseable {
         return List.copyOf(created);
     }
 
+    /**
+     * Whether the file itself stores the key (the {@code albert.} prefix rule applies, the tied
+     * weights rule does not): an untied decoder must be stored.
+     */
+    public boolean storesUntied(String key) {
+        Map<String, TensorInfo> tensors = reader.tensors();
+        return tensors.containsKey(key)
+                || key.startsWith(BASE_PREFIX) && tensors.containsKey(key.substring(BASE_PREFIX.length()));
+    }
+
     /** Whether {@link #require} would find the key (under the resolution rules). */
     public boolean contains(String key) {
         return resolve(key).isPresent();

@@ -13,6 +13,7 @@ import io.albert4j.pipeline.ChoiceScore;
 import io.albert4j.pipeline.Entity;
 import io.albert4j.pipeline.FillMaskCandidate;
 import io.albert4j.pipeline.LabelScore;
+import io.albert4j.pipeline.ZeroShotResult;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
@@ -98,15 +99,19 @@ public final class JsonResults {
         return out;
     }
 
-    /** A single answer as an object, several as a list (as Hugging Face). */
-    public static JsonNode answers(List<Answer> answers) {
+    /**
+     * A single answer as an object, several as a list (as Hugging Face), with {@code start}/{@code end}
+     * as Python counts them: code points of {@code context}.
+     */
+    public static JsonNode answers(String context, List<Answer> answers) {
         ArrayNode out = JSON.createArrayNode();
-        answers.forEach(a -> out.addObject().put("score", a.score()).put("start", a.start()).put("end", a.end())
-                .put("answer", a.answer()));
+        answers.forEach(a -> out.addObject().put("score", a.score()).put("start", codePoints(context, a.start()))
+                .put("end", codePoints(context, a.end())).put("answer", a.answer()));
         return out.size() == 1 ? out.get(0) : out;
     }
 
-    public static ArrayNode entities(List<Entity> entities) {
+    /** Entities in Hugging Face's shape, {@code start}/{@code end} in code points of {@code text}. */
+    public static ArrayNode entities(String text, List<Entity> entities) {
         ArrayNode out = JSON.createArrayNode();
         for (Entity e : entities) {
             ObjectNode o = out.addObject();
@@ -114,9 +119,27 @@ public final class JsonResults {
             if (!e.grouped()) {
                 o.put("index", e.index());
             }
-            o.put("word", e.word()).put("start", e.start()).put("end", e.end());
+            o.put("word", e.word()).put("start", codePoints(text, e.start())).put("end", codePoints(text, e.end()));
         }
         return out;
+    }
+
+    /** {@code {"sequence", "labels", "scores"}}, as Hugging Face's zero-shot-classification. */
+    public static ObjectNode zeroShot(ZeroShotResult result) {
+        ObjectNode out = JSON.createObjectNode().put("sequence", result.sequence());
+        ArrayNode labels = out.putArray("labels");
+        result.labels().forEach(labels::add);
+        ArrayNode scores = out.putArray("scores");
+        result.scores().forEach(scores::add);
+        return out;
+    }
+
+    /**
+     * A UTF-16 index of Java's strings as the code-point index Python's (and so Hugging Face's)
+     * offsets use; the two differ after a character outside the Basic Multilingual Plane (an emoji).
+     */
+    public static int codePoints(String text, int utf16Index) {
+        return text.codePointCount(0, Math.min(utf16Index, text.length()));
     }
 
     public static ArrayNode choices(List<ChoiceScore> scores) {

@@ -1,8 +1,11 @@
 package io.albert4j.cli;
 
 import io.albert4j.AlbertException;
+import io.albert4j.hub.HubModelResolver;
+import io.albert4j.hub.HubOptions;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.tokenizer.TokenizerMode;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -13,25 +16,47 @@ record LoadedModel(Path dir, AlbertModel model, AlbertTokenizer tokenizer) imple
     /** The project's embedded default model, used when --model is absent. */
     static final String DEFAULT_MODEL = "models/albert-demo";
 
-    static LoadedModel load(CliArgs args) {
-        Path dir = resolve(args.value("--model"));
+    static LoadedModel load(CliArgs args, Console console) {
+        Path dir = resolve(args.value("--model"), console);
         AlbertModel model = AlbertModel.load(dir);
         try {
-            return new LoadedModel(dir, model, AlbertTokenizer.load(dir));
+            return new LoadedModel(dir, model, loadTokenizer(dir, args));
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
     }
 
-    /** --model DIR, or models/albert-demo beside the working directory or beside the jar. */
-    static Path resolve(String option) {
+    /** The tokenizer of {@code dir} in the mode {@code --tokenizer fast|slow} names (fast by default). */
+    static AlbertTokenizer loadTokenizer(Path dir, CliArgs args) {
+        return AlbertTokenizer.load(dir, tokenizerMode(args));
+    }
+
+    /** {@code --tokenizer fast|slow} (fast by default), also what {@code serve} starts its server with. */
+    static TokenizerMode tokenizerMode(CliArgs args) {
+        String mode = args.value("--tokenizer", "fast");
+        return switch (mode) {
+            case "fast" -> TokenizerMode.FAST;
+            case "slow" -> TokenizerMode.SLOW;
+            default -> throw new CliException("--tokenizer must be fast or slow, found \"" + mode + "\"");
+        };
+    }
+
+    /**
+     * --model DIR or Hub id (org/name[@revision], through Hugging Face's cache, with a progress bar
+     * on stderr), or models/albert-demo beside the working directory or beside the jar.
+     */
+    static Path resolve(String option, Console console) {
         if (option != null) {
-            Path dir = Path.of(option);
-            if (!Files.isDirectory(dir)) {
-                throw new AlbertException("model directory not found: " + dir);
+            if (HubModelResolver.isExistingPath(option)) {
+                Path dir = Path.of(option);
+                if (!Files.isDirectory(dir)) {
+                    throw new AlbertException("--model must be a checkpoint directory or a Hub id, found the file " + dir);
+                }
+                return dir;
             }
-            return dir;
+            HubOptions hub = HubOptions.fromEnvironment().withListener(new ProgressBar(console.err()));
+            return new HubModelResolver(hub).resolve(option);
         }
         Path local = Path.of(DEFAULT_MODEL);
         if (Files.isDirectory(local)) {

@@ -19,10 +19,11 @@ import java.util.Map;
  */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(
-            new TaskCommands.FillMask(), new TaskCommands.Classify(), new TaskCommands.QuestionAnswering(),
+            new TaskCommands.FillMask(), new TaskCommands.Classify(), new TaskCommands.ZeroShot(),
+            new TaskCommands.QuestionAnswering(),
             new TaskCommands.Ner(), new TaskCommands.Embed(), new TaskCommands.SentenceOrder(),
             new TaskCommands.Choose(), new TokenizeCommand(), new ForwardCommand(), new EvaluateCommand(),
-            new ServeCommand(), new BenchCommand());
+            new ServeCommand(), new BenchCommand(), new TokenizerBenchCommand());
 
     private Main() {
     }
@@ -71,6 +72,10 @@ public final class Main {
         to.println("usage: java -jar albert.jar COMMAND [options]");
         commands.values().forEach(c -> to.println("  " + c.name() + " " + c.usage()));
         to.println("Without --model, the embedded default model " + LoadedModel.DEFAULT_MODEL + " is used.");
+        to.println("--model takes a checkpoint directory or a Hugging Face Hub id (org/name[@revision]), downloaded"
+                + " through Hugging Face's cache (HF_HUB_CACHE, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE=1).");
+        to.println("Commands that load a model take --tokenizer fast|slow: fast (the default) is Hugging Face's"
+                + " tokenizers-backed tokenizer, slow the transformers-4 SentencePiece one.");
     }
 
     /** slf4j-simple on stderr at WARN, with ND4J's start-up banner and DJL's GPU probe silenced. */

@@ -4,6 +4,8 @@ import io.albert4j.AlbertException;
 import io.albert4j.checkpoint.StateDict;
 import io.albert4j.config.Activation;
 import io.albert4j.config.AlbertConfig;
+import io.albert4j.hub.HubModelResolver;
+import io.albert4j.hub.HubOptions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -36,7 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * close fails with {@link IllegalStateException} ("model is closed"). Closing twice is harmless.
  *
  * <pre>{@code
- * try (AlbertModel model = AlbertModel.load(Path.of("albert-base-v2"))) {
+ * try (AlbertModel model = AlbertModel.fromPretrained("albert-base-v2")) { // or load(Path.of("dir"))
  *     AlbertOutput out = model.forward(AlbertInput.of(new int[][] {{2, 10975, 15, 51, 1952, 25, 10901, 3}}));
  *     INDArray hidden = out.lastHiddenState(); // [1, 8, 768]
  * }
@@ -83,6 +85,21 @@ public final class AlbertModel implements AutoCloseable {
             case MULTIPLE_CHOICE -> Linear.load(weights, "classifier", h, 1);
         };
         ownedArrays = weights.createdArrays();
+    }
+
+    /**
+     * Loads a checkpoint directory, or a Hugging Face Hub id ({@code albert-base-v2},
+     * {@code org/name@revision}) through Hugging Face's cache, with the head its config.json names.
+     * A path that exists is loaded without touching the network; an id is resolved with
+     * {@link HubOptions#fromEnvironment()} (see {@link HubModelResolver}).
+     */
+    public static AlbertModel fromPretrained(String modelIdOrPath) {
+        return fromPretrained(modelIdOrPath, HubOptions.fromEnvironment());
+    }
+
+    /** Like {@link #fromPretrained(String)}, with the given Hub options (cache, token, revision, offline). */
+    public static AlbertModel fromPretrained(String modelIdOrPath, HubOptions hub) {
+        return load(new HubModelResolver(hub).resolve(modelIdOrPath));
     }
 
     /** Loads a checkpoint directory with the head its config.json names. */

@@ -149,7 +149,7 @@ public final class AlbertServer implements AutoCloseable {
         AlbertModel model = AlbertModel.load(options.modelDir());
         AlbertTokenizer tokenizer = null;
         try {
-            tokenizer = AlbertTokenizer.load(options.modelDir());
+            tokenizer = AlbertTokenizer.load(options.modelDir(), options.tokenizerMode());
             AlbertServer server = new AlbertServer(options, model, tokenizer);
             LOG.info("serving {} ({}) from {} on {}", server.task.name(), model.architecture().className(),
                     options.modelDir(), server.uri());

@@ -89,7 +89,7 @@ final class QuestionAnsweringTask extends ServedTask {
         List<Integer> tokens = requestTokens(List.<String[]>of(new String[]{input.question, input.context}), false);
         int windowsPerPass = Math.max(1, budgets.maxBatchTokens() / maxSeqLen(options));
         return new Job(new AnswerEach(pipeline, options, windowsPerPass), List.of(input),
-                results -> JsonResults.answers(answers(results.get(0)))).withTokens(tokens);
+                results -> JsonResults.answers(input.context(), answers(results.get(0)))).withTokens(tokens);
     }
 
     private static String text(JsonNode node, String name) {

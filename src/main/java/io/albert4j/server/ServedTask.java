@@ -51,7 +51,9 @@ abstract class ServedTask {
     }
 
     /**
-     * MASKED_LM and PRE_TRAINING → fill-mask; SEQUENCE_CLASSIFICATION → text-classification;
+     * MASKED_LM and PRE_TRAINING → fill-mask; SEQUENCE_CLASSIFICATION → zero-shot-classification when
+     * a label names entailment (an NLI model, which also answers text-classification requests), else
+     * text-classification;
      * QUESTION_ANSWERING → question-answering; TOKEN_CLASSIFICATION → token-classification; anything
      * else (the bare encoder, multiple choice) → feature-extraction.
      */
@@ -64,7 +66,8 @@ abstract class ServedTask {
     private static ServedTask of(AlbertModel model, AlbertTokenizer tokenizer) {
         return switch (model.architecture()) {
             case MASKED_LM, PRE_TRAINING -> new FillMaskTask(model, tokenizer);
-            case SEQUENCE_CLASSIFICATION -> new TextClassificationTask(model, tokenizer);
+            case SEQUENCE_CLASSIFICATION -> ZeroShotClassificationTask.servesZeroShot(model)
+                    ? new ZeroShotClassificationTask(model, tokenizer) : new TextClassificationTask(model, tokenizer);
             case QUESTION_ANSWERING -> new QuestionAnsweringTask(model, tokenizer);
             case TOKEN_CLASSIFICATION -> new TokenClassificationTask(model, tokenizer);
             case ALBERT_MODEL, MULTIPLE_CHOICE -> new FeatureExtractionTask(model, tokenizer);

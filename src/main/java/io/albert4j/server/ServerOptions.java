@@ -1,5 +1,7 @@
 package io.albert4j.server;
 
+import io.albert4j.tokenizer.TokenizerMode;
+
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -21,8 +23,8 @@ import java.util.Objects;
  * @param maxBodyBytes      the largest request body accepted; larger ones are refused with 413
  * @param maxInputs         the most inputs (texts, pairs, questions) one request may hold; more are refused
  *                          with 413 (as text-embeddings-inference's --max-client-batch-size)
- * @param maxRequestTokens  the most tokens one request may hold, all inputs and every window of a question-
- *                          answering context together; more are refused with 413
+ * @param maxRequestTokens  the most tokens one request may hold, all inputs together (a question-answering
+ *                          context counts whole); more are refused with 413
  * @param maxBatchTokens    the most tokens (sequences × padded length) one forward pass may hold; bigger
  *                          batches and question-answering windows are split into several passes, so memory
  *                          is bounded by this budget, not by the request (as text-embeddings-inference's
@@ -37,8 +39,13 @@ import java.util.Objects;
  * @param requestTimeoutMs  the time a request body may take to arrive once its headers have; a slower one
  *                          is answered 408 and its connection closed
  * @param shutdownTimeoutMs how long {@link AlbertServer#stop()} waits for in-flight requests
+ * @param tokenizerMode     {@link TokenizerMode#FAST} (default: transformers' pipelines' answers) or {@link
+ *                          TokenizerMode#SLOW} (transformers 4's slow tokenizer and pipelines)
  */
-public record ServerOptions(Path modelDir, String host, int port, int threads, int maxBatch, int maxWaitMs, int queueSize, long maxBodyBytes, int maxInputs, int maxRequestTokens, int maxBatchTokens, int maxCandidates, long maxOutputFloats, int maxConnections, int idleTimeoutMs, int requestTimeoutMs, int shutdownTimeoutMs) {
+public record ServerOptions(Path modelDir, String host, int port, int threads, int maxBatch, int maxWaitMs,
+                            int queueSize, long maxBodyBytes, int maxInputs, int maxRequestTokens, int maxBatchTokens, int maxCandidates,
+                            long maxOutputFloats, int maxConnections, int idleTimeoutMs, int requestTimeoutMs, int shutdownTimeoutMs,
+                            TokenizerMode tokenizerMode) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BATCH = 32;
@@ -58,6 +65,7 @@ public record ServerOptions(Path modelDir, String host, int port, int threads, i
     public ServerOptions {
         Objects.requireNonNull(modelDir, "modelDir");
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(tokenizerMode, "tokenizerMode");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be in [0, 65535], found " + port);
         }
@@ -81,109 +89,116 @@ public record ServerOptions(Path modelDir, String host, int port, int threads, i
      * The defaults: 127.0.0.1:8080, 2 × cores threads, batches of 32 sequences and 16,384 tokens, 5 ms,
      * 256 queued, 1 MiB bodies, 32 inputs and 32,768 tokens per request, 10,000 fill-mask candidates
      * and 4,194,304 feature numbers per response, 1,024 connections, 30 s idle and 10 s body time-outs,
-     * 30 s to stop.
+     * 30 s to stop, the fast tokenizer.
      */
     public static ServerOptions defaults(Path modelDir) {
         return new ServerOptions(modelDir, DEFAULT_HOST, DEFAULT_PORT, 2 * Runtime.getRuntime().availableProcessors(),
                 DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT_MS, DEFAULT_QUEUE_SIZE, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_INPUTS,
                 DEFAULT_MAX_REQUEST_TOKENS, DEFAULT_MAX_BATCH_TOKENS, DEFAULT_MAX_CANDIDATES, DEFAULT_MAX_OUTPUT_FLOATS,
-                DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS);
+                DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS,
+                TokenizerMode.FAST);
     }
 
     public ServerOptions withHost(String value) {
-        return new ServerOptions(modelDir, value, port, threads, maxBatch, maxWaitMs, queueSize, maxBodyBytes,
-                maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections, idleTimeoutMs,
-                requestTimeoutMs, shutdownTimeoutMs);
+        return new ServerOptions(modelDir, value, port, threads, maxBatch, maxWaitMs, queueSize,
+                maxBodyBytes, maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats,
+                maxConnections, idleTimeoutMs, requestTimeoutMs, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withPort(int value) {
-        return new ServerOptions(modelDir, host, value, threads, maxBatch, maxWaitMs, queueSize, maxBodyBytes,
-                maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections, idleTimeoutMs,
-                requestTimeoutMs, shutdownTimeoutMs);
+        return new ServerOptions(modelDir, host, value, threads, maxBatch, maxWaitMs, queueSize,
+                maxBodyBytes, maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats,
+                maxConnections, idleTimeoutMs, requestTimeoutMs, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withThreads(int value) {
-        return new ServerOptions(modelDir, host, port, value, maxBatch, maxWaitMs, queueSize, maxBodyBytes, maxInputs,
-                maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections, idleTimeoutMs,
-                requestTimeoutMs, shutdownTimeoutMs);
+        return new ServerOptions(modelDir, host, port, value, maxBatch, maxWaitMs, queueSize, maxBodyBytes,
+                maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections,
+                idleTimeoutMs, requestTimeoutMs, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withMaxBatch(int value) {
-        return new ServerOptions(modelDir, host, port, threads, value, maxWaitMs, queueSize, maxBodyBytes, maxInputs,
-                maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections, idleTimeoutMs,
-                requestTimeoutMs, shutdownTimeoutMs);
+        return new ServerOptions(modelDir, host, port, threads, value, maxWaitMs, queueSize, maxBodyBytes,
+                maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections,
+                idleTimeoutMs, requestTimeoutMs, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withMaxWaitMs(int value) {
-        return new ServerOptions(modelDir, host, port, threads, maxBatch, value, queueSize, maxBodyBytes, maxInputs,
-                maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections, idleTimeoutMs,
-                requestTimeoutMs, shutdownTimeoutMs);
+        return new ServerOptions(modelDir, host, port, threads, maxBatch, value, queueSize, maxBodyBytes,
+                maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections,
+                idleTimeoutMs, requestTimeoutMs, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withQueueSize(int value) {
-        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, value, maxBodyBytes, maxInputs,
-                maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections, idleTimeoutMs,
-                requestTimeoutMs, shutdownTimeoutMs);
+        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, value, maxBodyBytes,
+                maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections,
+                idleTimeoutMs, requestTimeoutMs, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withMaxBodyBytes(long value) {
-        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize, value, maxInputs,
-                maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections, idleTimeoutMs,
-                requestTimeoutMs, shutdownTimeoutMs);
+        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize, value,
+                maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections,
+                idleTimeoutMs, requestTimeoutMs, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withMaxInputs(int value) {
-        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize, maxBodyBytes, value,
-                maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections, idleTimeoutMs,
-                requestTimeoutMs, shutdownTimeoutMs);
+        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize,
+                maxBodyBytes, value, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats,
+                maxConnections, idleTimeoutMs, requestTimeoutMs, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withMaxRequestTokens(int value) {
-        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize, maxBodyBytes,
-                maxInputs, value, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections, idleTimeoutMs,
-                requestTimeoutMs, shutdownTimeoutMs);
+        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize,
+                maxBodyBytes, maxInputs, value, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections,
+                idleTimeoutMs, requestTimeoutMs, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withMaxBatchTokens(int value) {
-        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize, maxBodyBytes,
-                maxInputs, maxRequestTokens, value, maxCandidates, maxOutputFloats, maxConnections, idleTimeoutMs,
-                requestTimeoutMs, shutdownTimeoutMs);
+        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize,
+                maxBodyBytes, maxInputs, maxRequestTokens, value, maxCandidates, maxOutputFloats, maxConnections,
+                idleTimeoutMs, requestTimeoutMs, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withMaxCandidates(int value) {
-        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize, maxBodyBytes,
-                maxInputs, maxRequestTokens, maxBatchTokens, value, maxOutputFloats, maxConnections, idleTimeoutMs,
-                requestTimeoutMs, shutdownTimeoutMs);
+        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize,
+                maxBodyBytes, maxInputs, maxRequestTokens, maxBatchTokens, value, maxOutputFloats, maxConnections,
+                idleTimeoutMs, requestTimeoutMs, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withMaxOutputFloats(long value) {
-        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize, maxBodyBytes,
-                maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, value, maxConnections, idleTimeoutMs,
-                requestTimeoutMs, shutdownTimeoutMs);
+        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize,
+                maxBodyBytes, maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, value, maxConnections,
+                idleTimeoutMs, requestTimeoutMs, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withMaxConnections(int value) {
-        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize, maxBodyBytes,
-                maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, value, idleTimeoutMs,
-                requestTimeoutMs, shutdownTimeoutMs);
+        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize,
+                maxBodyBytes, maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, value,
+                idleTimeoutMs, requestTimeoutMs, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withIdleTimeoutMs(int value) {
-        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize, maxBodyBytes,
-                maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections, value,
-                requestTimeoutMs, shutdownTimeoutMs);
+        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize,
+                maxBodyBytes, maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats,
+                maxConnections, value, requestTimeoutMs, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withRequestTimeoutMs(int value) {
-        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize, maxBodyBytes,
-                maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections, idleTimeoutMs,
-                value, shutdownTimeoutMs);
+        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize,
+                maxBodyBytes, maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats,
+                maxConnections, idleTimeoutMs, value, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withShutdownTimeoutMs(int value) {
-        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize, maxBodyBytes,
-                maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats, maxConnections, idleTimeoutMs,
-                requestTimeoutMs, value);
+        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize,
+                maxBodyBytes, maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats,
+                maxConnections, idleTimeoutMs, requestTimeoutMs, value, tokenizerMode);
+    }
+
+    public ServerOptions withTokenizerMode(TokenizerMode value) {
+        return new ServerOptions(modelDir, host, port, threads, maxBatch, maxWaitMs, queueSize,
+                maxBodyBytes, maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats,
+                maxConnections, idleTimeoutMs, requestTimeoutMs, shutdownTimeoutMs, value);
     }
 
     private static void atLeast(String name, long value, long min) {

@@ -49,10 +49,12 @@ final class TokenClassificationTask extends ServedTask {
                 ignore == null ? TokenClassificationPipeline.DEFAULT_IGNORE_LABELS : List.copyOf(ignore));
         return new Job(runner, texts.asInputs(), results -> {
             if (texts.single()) {
-                return JsonResults.entities(entities(results.get(0)));
+                return JsonResults.entities(texts.texts().get(0), entities(results.get(0)));
             }
             ArrayNode out = JsonResults.JSON.createArrayNode();
-            results.forEach(r -> out.add(JsonResults.entities(entities(r))));
+            for (int i = 0; i < results.size(); i++) {
+                out.add(JsonResults.entities(texts.texts().get(i), entities(results.get(i))));
+            }
             return out;
         }).withTokens(tokens);
     }

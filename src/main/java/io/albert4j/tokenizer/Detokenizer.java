@@ -102,7 +102,7 @@ final class Detokenizer {
         return text.subSequence(start, end).toString();
     }
 
-    private static String cleanUp(String text) {
+    static String cleanUp(String text) {
         String out = text;
         for (String[] rule : CLEAN_UP) {
             out = out.replace(rule[0], rule[1]);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 /** The public API beyond the reference cases: ids, bad input, pairs, batches, options. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AlbertTokenizerApiTest {
-    private final AlbertTokenizer tokenizer = AlbertTokenizer.load(Fixtures.tokenizerDir());
+    private final AlbertTokenizer tokenizer = AlbertTokenizer.load(Fixtures.tokenizerDir(), TokenizerMode.SLOW);
 
     @AfterAll
     void close() {
