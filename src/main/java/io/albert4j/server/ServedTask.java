@@ -59,8 +59,13 @@ abstract class ServedTask {
      */
     static ServedTask of(AlbertModel model, AlbertTokenizer tokenizer, ServerOptions budgets) {
         ServedTask task = of(model, tokenizer);
-        task.budgets = budgets;
+        task.holdTo(budgets);
         return task;
+    }
+
+    /** Sets the budgets; a task that delegates to another passes them on. */
+    void holdTo(ServerOptions options) {
+        budgets = options;
     }
 
     private static ServedTask of(AlbertModel model, AlbertTokenizer tokenizer) {
