@@ -3,6 +3,7 @@ package io.albert4j.cli;
 import io.albert4j.AlbertException;
 import io.albert4j.Albert4j;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -57,8 +58,17 @@ public final class Main {
         } catch (CliException | AlbertException e) {
             err.println("albert " + command.name() + ": " + e.getMessage());
             return 2;
-        } catch (Exception e) {
-            err.println("albert " + command.name() + ": internal error: " + e);
+        } catch (IOException e) {
+            AlbertException cause = JsonResults.nonFinite(e);
+            err.println("albert " + command.name() + ": " + (cause != null ? cause.getMessage()
+                    : "input/output error: " + AlbertException.quote(String.valueOf(e.getMessage()))));
+            return 2;
+        } catch (OutOfMemoryError e) {
+            err.println("albert " + command.name() + ": out of memory (" + e.getMessage() + "); give the JVM more "
+                    + "(java -Xmx...) or send smaller inputs");
+            return 1;
+        } catch (Exception | Error e) {
+            err.println("albert " + command.name() + ": internal error (a bug; please report it): " + e);
             return 1;
         }
     }
