@@ -230,6 +230,8 @@ def tie_aligned(expected, actual):
 def documented_deviation(case, mode, diffs, expected, actual):
     """The deviations README lists ("Deviations from Hugging Face"), by name, or None."""
     area, opt = case["area"], case["options"]
+    if "error" in expected and "The size of tensor a" in expected["error"] and "actual" in actual:
+        return "over-long-input-truncated"  # transformers fails past max_position_embeddings; albert4j truncates
     if mode != "slow":
         return None
     if area == "tokenizer" and "error" in actual and "cannot truncate" in actual["error"] and "expected" in expected:

@@ -1,9 +1,13 @@
 package io.albert4j.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.albert4j.AlbertException;
 import io.albert4j.pipeline.Answer;
 import io.albert4j.pipeline.ChoiceScore;
 import io.albert4j.pipeline.Entity;
@@ -12,6 +16,7 @@ import io.albert4j.pipeline.LabelScore;
 import io.albert4j.pipeline.ZeroShotResult;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -19,8 +24,58 @@ import java.util.List;
  * shared by the CLI and the HTTP server. Stateless and thread-safe.
  */
 public final class JsonResults {
-    /** The shared, thread-safe mapper. */
-    public static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The shared, thread-safe mapper. It refuses to write NaN or Infinity (JSON has no such numbers, and
+     * Jackson would write them as the strings {@code "NaN"} and {@code "Infinity"}): writing one throws a
+     * {@link NonFiniteNumberException} (wrapped in Jackson's {@code JsonMappingException} when writing a
+     * tree; {@link #nonFinite(Throwable)} finds it), so the CLI and the server fail with a clear error
+     * instead of printing a number that is not one.
+     */
+    public static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .addDecorator((factory, generator) -> new FiniteNumbersOnly(generator)).build());
+
+    /** A model output that is NaN or infinite, found while writing JSON: the weights are broken. */
+    public static final class NonFiniteNumberException extends AlbertException {
+        NonFiniteNumberException(double value, String path) {
+            super("the model produced " + value + " at " + (path.isEmpty() ? "the top level" : path)
+                    + " of the result; JSON has no such number, so nothing was written. The checkpoint's weights are "
+                    + "probably corrupt (or overflow their dtype); check them with a reference implementation");
+        }
+    }
+
+    /** The {@link NonFiniteNumberException} in a throwable's cause chain, or null. */
+    public static NonFiniteNumberException nonFinite(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof NonFiniteNumberException e) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static final class FiniteNumbersOnly extends JsonGeneratorDelegate {
+        FiniteNumbersOnly(JsonGenerator delegate) {
+            super(delegate, false);
+        }
+
+        @Override
+        public void writeNumber(double v) throws IOException {
+            requireFinite(v);
+            super.writeNumber(v);
+        }
+
+        @Override
+        public void writeNumber(float v) throws IOException {
+            requireFinite(v);
+            super.writeNumber(v);
+        }
+
+        private void requireFinite(double v) {
+            if (!Double.isFinite(v)) {
+                throw new NonFiniteNumberException(v, getOutputContext().pathAsPointer().toString());
+            }
+        }
+    }
 
     private JsonResults() {
     }

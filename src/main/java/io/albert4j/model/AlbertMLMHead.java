@@ -19,8 +19,10 @@ final class AlbertMLMHead {
     private final INDArray decoder;      // [vocab, embedding], the word embeddings unless untied
     private final float[] bias;          // [vocab], predictions.bias (= predictions.decoder.bias)
     private final Activation activation;
+    private final Lifecycle lifecycle;       // the model's: logits fail once it is closed
 
-    AlbertMLMHead(StateDict weights, AlbertConfig config, INDArray wordEmbeddings) {
+    AlbertMLMHead(StateDict weights, AlbertConfig config, INDArray wordEmbeddings, Lifecycle lifecycle) {
+        this.lifecycle = lifecycle;
         dense = Linear.load(weights, "predictions.dense", config.hiddenSize(), config.embeddingSize());
         layerNorm = LayerNorm.load(weights, "predictions.LayerNorm", config.embeddingSize(), config.layerNormEps());
         if (!config.tieWordEmbeddings() && !weights.storesUntied("predictions.decoder.weight")) {
@@ -35,6 +37,10 @@ final class AlbertMLMHead {
 
     /** Vocabulary logits of some hidden rows: [n, hidden] → [n, vocab]. */
     INDArray logits(INDArray hiddenRows) {
+        return lifecycle.use(() -> compute(hiddenRows));
+    }
+
+    private INDArray compute(INDArray hiddenRows) {
         INDArray transformed = dense.project(hiddenRows); // [n, embedding]
         Kernels.addBiasActivation(transformed, dense.bias, activation);
         Kernels.layerNorm(transformed, layerNorm.gamma(), layerNorm.beta(), layerNorm.eps());

@@ -30,13 +30,16 @@ import java.util.Locale;
  * <p>With a slow tokenizer, transformers 4's slow-tokenizer algorithm: the context is split into whitespace
  * words, each word tokenized; the question (at most max_question_len tokens) is paired with
  * windows of context tokens that advance by doc_stride; in each window, start and end logits are
- * softmaxed over context tokens only and spans start ≤ end < start + max_answer_len are scored by
+ * softmaxed over context tokens only and spans {@code start ≤ end < start + max_answer_len} are scored by
  * P(start)·P(end); the best spans over all windows are reported as whole words of the context.
  *
  * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.
  */
 public final class QuestionAnsweringPipeline {
-    private static final int DEFAULT_MAX_SEQ_LEN = 384;
+    /** The longest window when the options do not say (Hugging Face's default). */
+    public static final int DEFAULT_MAX_SEQ_LEN = 384;
+    /** Windows per forward pass by default: memory grows with the pass, not with the context. */
+    public static final int DEFAULT_WINDOWS_PER_PASS = 16;
     private static final int MAX_DEFAULT_STRIDE = 128;
     /** Hugging Face's logit for tokens that cannot be part of an answer. */
     private static final float EXCLUDED = -10000f;
@@ -50,8 +53,22 @@ public final class QuestionAnsweringPipeline {
         this.tokenizer = tokenizer;
     }
 
-    /** The best answers to a question in a context, highest score first (at most top_k). */
+    /**
+     * The best answers to a question in a context, highest score first (at most top_k); the context's
+     * windows run {@value #DEFAULT_WINDOWS_PER_PASS} per forward pass.
+     */
     public List<Answer> answer(String question, String context, QuestionAnsweringOptions options) {
+        return answer(question, context, options, DEFAULT_WINDOWS_PER_PASS);
+    }
+
+    /**
+     * As {@link #answer(String, String, QuestionAnsweringOptions)}, with at most {@code windowsPerPass}
+     * windows per forward pass: a long context then costs time, while memory stays that of one pass.
+     */
+    public List<Answer> answer(String question, String context, QuestionAnsweringOptions options, int windowsPerPass) {
+        if (windowsPerPass < 1) {
+            throw new IllegalArgumentException("windowsPerPass must be at least 1, found " + windowsPerPass);
+        }
         if (question == null || question.isBlank()) {
             throw new AlbertException("question cannot be empty");
         }
@@ -71,13 +88,14 @@ public final class QuestionAnsweringPipeline {
         List<Window> windows = windows(words, query, maxSeqLen, docStride);
         List<Answer> answers = new ArrayList<>();
         float minNullScore = Float.MAX_VALUE;
-        if (!windows.isEmpty()) {
-            AlbertOutput out = model.forward(Batch.pad(windows.stream().map(w -> w.ids).toList(),
-                    windows.stream().map(w -> w.types).toList(), tokenizer.padId()));
+        for (int from = 0; from < windows.size(); from += windowsPerPass) {
+            List<Window> pass = windows.subList(from, Math.min(windows.size(), from + windowsPerPass));
+            AlbertOutput out = model.forward(Batch.pad(pass.stream().map(w -> w.ids).toList(),
+                    pass.stream().map(w -> w.types).toList(), tokenizer.padId()));
             float[][] starts = out.startLogits().toFloatMatrix(); // [windows, seq]
             float[][] ends = out.endLogits().toFloatMatrix();     // [windows, seq]
-            for (int w = 0; w < windows.size(); w++) {
-                Window window = windows.get(w);
+            for (int w = 0; w < pass.size(); w++) {
+                Window window = pass.get(w);
                 float[] startProbs = contextSoftmax(starts[w], window.answerable);
                 float[] endProbs = contextSoftmax(ends[w], window.answerable);
                 minNullScore = Math.min(minNullScore, startProbs[0] * endProbs[0]);

@@ -43,6 +43,7 @@ final class TokenClassificationTask extends ServedTask {
         List<String> ignore = request.strings("ignore_labels");
         request.unsupported("stride", "texts longer than the model's positions are truncated");
         boolean truncation = request.bool("truncation", true);
+        List<Integer> tokens = requestTokens(singles(texts.texts()), truncation);
         texts.texts().forEach(t -> requireFits(truncation, t, null));
         Runner runner = new Tag(pipeline, aggregation,
                 ignore == null ? TokenClassificationPipeline.DEFAULT_IGNORE_LABELS : List.copyOf(ignore));
@@ -55,7 +56,7 @@ final class TokenClassificationTask extends ServedTask {
                 out.add(JsonResults.entities(texts.texts().get(i), entities(results.get(i))));
             }
             return out;
-        });
+        }).withTokens(tokens);
     }
 
     @SuppressWarnings("unchecked")

@@ -40,6 +40,12 @@ final class ZeroShotClassificationTask extends ServedTask {
     }
 
     @Override
+    void holdTo(ServerOptions options) {
+        super.holdTo(options);
+        classification.holdTo(options);
+    }
+
+    @Override
     String name() {
         return "zero-shot-classification";
     }

@@ -455,9 +455,23 @@ public final class AlbertTokenizer implements AutoCloseable {
         }
     }
 
+    /**
+     * Text must be a valid UTF-16 string: a lone surrogate is not a character, and Hugging Face's
+     * tokenizers refuse it too (Python raises {@code UnicodeEncodeError: ... surrogates not allowed}).
+     */
     private static void requireText(String text, String name) {
         if (text == null) {
             throw new IllegalArgumentException(name + " is null");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new AlbertException(name + " contains a lone UTF-16 surrogate \\u" + Integer.toHexString(c)
+                        + " at position " + i + ", which is not a character (Hugging Face's tokenizer refuses it too: "
+                        + "'surrogates not allowed'); send valid Unicode text");
+            }
         }
     }
 

@@ -152,9 +152,10 @@ final class FastTokenizer {
 
     /** WhitespaceSplit, then Metaspace, then the model, on code points {@code [from, to)}. */
     private void preTokenize(NormalizedText normalized, int from, int to, List<Token> out) {
+        int[] word = new int[to - from + 1];
         if (!whitespaceSplit) {
             if (from < to) {
-                metaspace(normalized, from, to, out);
+                metaspace(normalized, from, to, word, out);
             }
             return;
         }
@@ -168,47 +169,61 @@ final class FastTokenizer {
                 i++;
             }
             if (i > start) {
-                metaspace(normalized, start, i, out);
+                metaspace(normalized, start, i, word, out);
             }
         }
     }
 
-    private void metaspace(NormalizedText normalized, int from, int to, List<Token> out) {
+    /**
+     * Metaspace on the word at code points {@code [from, to)}: spaces become the replacement, which
+     * is prepended unless the word starts with it (aligned like the word's first code point, as
+     * the library's {@code prepend} aligns it), and the word is split before each replacement.
+     * The word is spelled into {@code word} (scratch space) rather than copied with alignments.
+     */
+    private void metaspace(NormalizedText normalized, int from, int to, int[] word, List<Token> out) {
         if (preTokenizer == null) {
-            model(normalized, from, to, out);
+            model(normalized, from, false, normalized.codePoints, from, to, out);
             return;
         }
         int replacement = preTokenizer.replacement();
-        NormalizedText word = new NormalizedText(to - from + 1, normalized.origin);
-        if (preTokenizer.prependAlways() && normalized.codePoints[from] != replacement
-                && !(normalized.codePoints[from] == ' ')) {
-            word.append(replacement, normalized.starts[from], normalized.ends[from]);
+        int first = normalized.codePoints[from];
+        boolean prepended = preTokenizer.prependAlways() && first != replacement && first != ' ';
+        int length = 0;
+        if (prepended) {
+            word[length++] = replacement;
         }
         for (int i = from; i < to; i++) {
             int cp = normalized.codePoints[i];
-            word.append(cp == ' ' ? replacement : cp, normalized.starts[i], normalized.ends[i]);
+            word[length++] = cp == ' ' ? replacement : cp;
         }
         if (!preTokenizer.split()) {
-            model(word, 0, word.length, out);
+            model(normalized, from, prepended, word, 0, length, out);
             return;
         }
         int start = 0;
-        for (int i = 1; i < word.length; i++) {
-            if (word.codePoints[i] == replacement) {
-                model(word, start, i, out);
+        for (int i = 1; i < length; i++) {
+            if (word[i] == replacement) {
+                model(normalized, from, prepended, word, start, i, out);
                 start = i;
             }
         }
-        model(word, start, word.length, out);
+        model(normalized, from, prepended, word, start, length, out);
     }
 
-    private void model(NormalizedText word, int from, int to, List<Token> out) {
-        int[] triples = unigram.encode(word.codePoints, from, to);
+    /**
+     * Unigram on {@code word[start, end)}, a piece of the word that begins at normalized code point
+     * {@code wordFrom} (after a prepended replacement when {@code prepended}).
+     */
+    private void model(NormalizedText normalized, int wordFrom, boolean prepended, int[] word, int start, int end,
+                       List<Token> out) {
+        int[] triples = unigram.encode(word, start, end);
+        int shift = (prepended ? 1 : 0) + (word == normalized.codePoints ? wordFrom : 0);
         for (int k = 0; k < triples.length; k += 3) {
             int id = triples[k];
-            int start = from + triples[k + 1];
-            int end = from + triples[k + 2];
-            out.add(new Token(pieces[id], id, word.originalStart(start, end), word.originalEnd(start, end)));
+            int first = Math.max(wordFrom, wordFrom + start + triples[k + 1] - shift);
+            int last = Math.max(wordFrom, wordFrom + start + triples[k + 2] - 1 - shift);
+            out.add(new Token(pieces[id], id, normalized.originalStart(first, last + 1),
+                    normalized.originalEnd(first, last + 1)));
         }
     }
 

@@ -93,6 +93,17 @@ class CliTest {
     }
 
     @Test
+    void versionIsThePomVersion() throws IOException {
+        java.util.regex.Matcher pom = java.util.regex.Pattern
+                .compile("<artifactId>albert4j</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(Path.of("pom.xml")));
+        assertTrue(pom.find(), "pom.xml names its version");
+        Run r = run("--version");
+        assertEquals(0, r.exitCode, r.err);
+        assertEquals("albert4j " + pom.group(1), r.out.strip());
+    }
+
+    @Test
     void tokenizeCountsOffsetsInCodePointsAsHuggingFace() {
         // ids and offset_mapping printed by tokenizers 0.23.2 on the v5 tokenizer.json
         Run r = run("tokenize", "--model", Fixtures.v5ModelDir("albert-tiny-qa").toString(), "I love \uD83C\uDF55 and \u2615!");

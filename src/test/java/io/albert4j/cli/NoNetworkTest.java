@@ -55,6 +55,7 @@ class NoNetworkTest {
         }
     }
 
+    /** The slow tokenizer is the one that loads DJL (the fast one is pure Java). */
     @Test
     void theHarnessSeesDjlCallingHomeWhenTheUserExplicitlyAllowsIt() throws Exception {
         Traced run = traced(List.of("-DOPT_OUT_TRACKING=false"),
