@@ -43,30 +43,13 @@ venv_slow() {
   fi
 }
 
-venv_qa() {
-  # Fast-mode question answering: transformers 4.57.6's pipeline (5.3+ has none) on tokenizers 0.23.2,
-  # the pairing the v5 goldens were computed with (fixtures README, v5: "tokenizers 0.23.2"). 4.57.6
-  # pins tokenizers <= 0.23.0, so the pin is relaxed like the huggingface-hub one above. tokenizers
-  # 0.22 windows long contexts differently (0.23.1+ stops tokenizing a truncated sequence once
-  # max_length tokens exist, upstream huggingface/tokenizers#2091), so venv-hf4 cannot stand in.
-  if [ ! -x target/venv-hf4-qa/bin/python ] || ! target/venv-hf4-qa/bin/python -c "import transformers, tokenizers; assert tokenizers.__version__ == '0.23.2'" 2>/dev/null; then
-    python3 -m venv target/venv-hf4-qa
-    target/venv-hf4-qa/bin/pip install -q "${PIP_INDEX[@]}" torch==2.13.0+cpu tokenizers==0.23.2 \
-      safetensors regex numpy pyyaml requests tqdm filelock packaging huggingface_hub==1.33.0
-    target/venv-hf4-qa/bin/pip install -q "${PIP_INDEX[@]}" --no-deps transformers==4.57.6
-    sed -i -e 's/"huggingface-hub>=0.34.0,<1.0"/"huggingface-hub>=0.34.0"/' \
-      -e 's/"tokenizers>=0.22.0,<=0.23.0"/"tokenizers>=0.22.0"/' \
-      target/venv-hf4-qa/lib/python3*/site-packages/transformers/dependency_versions_table.py
-  fi
-}
-
 [ -f target/albert.jar ] || mvn -B -q -DskipTests package
 status=0
 if [ "$MODE" = fast ] || [ "$MODE" = both ]; then
   venv_fast
-  venv_qa
+  venv_slow
   python3 scripts/differential/harness.py --mode fast --python target/venv-hf5/bin/python \
-    --qa-python target/venv-hf4-qa/bin/python "${ARGS[@]}" || status=1
+    --qa-python target/venv-hf4/bin/python "${ARGS[@]}" || status=1
 fi
 if [ "$MODE" = slow ] || [ "$MODE" = both ]; then
   venv_slow
