@@ -94,7 +94,7 @@ class SafetensorsValidationTest {
         assertFails(() -> SafetensorsFile.open(metadata), "__metadata__ value 'n' must be a string", "NUMBER");
         Path surrogate = SafetensorsWriter.writeRaw(file("surrogate"), "{" + entry("\\ud800", "F32", "[1]", 0, 4) + "}",
                 new byte[4]);
-        assertFails(() -> SafetensorsFile.open(surrogate), "lone UTF-16 surrogate");
+        assertFails(() -> SafetensorsFile.open(surrogate), "surrogate"); // Jackson 2.21 refuses it while parsing
     }
 
     @Test

@@ -75,6 +75,17 @@ class FastPipelineBehaviourTest {
     }
 
     @Test
+    void zeroShotAsReadmesTaskTableCallsIt() {
+        var m = loaded("albert-tiny-seqcls-nli");
+        var model = m.model();
+        var tok = m.tokenizer();
+        ZeroShotResult r = new ZeroShotClassificationPipeline(model, tok).classify("The capital of France is Paris.", List.of("politics", "food"), null, false);
+        assertEquals(2, r.labels().size());
+        assertEquals(1.0, r.scores().get(0) + r.scores().get(1), 1e-6, "single-label scores are a softmax over the labels");
+        assertTrue(r.scores().get(0) >= r.scores().get(1), "best first");
+    }
+
+    @Test
     void zeroShotBatchedEqualsOneByOne() {
         var m = loaded("albert-tiny-seqcls-nli");
         ZeroShotClassificationPipeline p = new ZeroShotClassificationPipeline(m.model(), m.tokenizer());
