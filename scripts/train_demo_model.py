@@ -38,6 +38,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import struct
 import sys
 import time
@@ -55,6 +56,7 @@ CORPUS_FILES = ["wikitext-2_valid.txt", "wikitext-2_test.txt", "tinyshakespeare_
 PAD, UNK, CLS, SEP, MASK = 0, 1, 2, 3, 4
 SPECIAL_TOKENS = {"<pad>": 0, "<unk>": 1, "[CLS]": 2, "[SEP]": 3, "[MASK]": 4}
 SPIECE_UNDERLINE = "\u2581"
+INIT = {"mode": "scaled", "emb_std": 0.1, "sinusoidal_positions": True}  # set from --init / --emb-std / --pos-init
 
 CONFIG = {
     "architectures": ["AlbertForPreTraining"],
@@ -282,16 +284,36 @@ class AlbertForPreTraining(nn.Module):
         self.predictions = AlbertMLMHead(c)
         self.sop_classifier = AlbertSOPHead(c)
         self.apply(self._init)
+        if INIT["mode"] == "scaled" and INIT.get("sinusoidal_positions"):
+            self._sinusoidal_positions(self.albert.embeddings.position_embeddings.weight.data, INIT["emb_std"])
         self.predictions.decoder.weight = self.albert.embeddings.word_embeddings.weight  # tied
 
+    @staticmethod
+    def _sinusoidal_positions(table, std):
+        """Transformer sinusoids (scaled to std): nearby positions start similar, and a shift by k is a
+        linear map of the table, so attention to neighbouring tokens is easy to learn (the learned
+        absolute position table stays an ordinary HF parameter)."""
+        n, d = table.shape
+        pos = torch.arange(n, dtype=torch.float32)[:, None]
+        freq = torch.exp(-math.log(10000.0) * torch.arange(0, d, 2, dtype=torch.float32) / d)[None, :]
+        table[:, 0::2] = torch.sin(pos * freq)
+        table[:, 1::2] = torch.cos(pos * freq)
+        table.mul_(std / table.std())
+
     def _init(self, m):
+        """INIT["mode"] "hf": N(0, initializer_range) everywhere, as HF (tuned for 768+ wide layers).
+        "scaled": linear layers N(0, 1/fan_in) so that activations keep unit scale at this width, and
+        embeddings N(0, INIT["emb_std"]), so that queries/keys and the position embeddings are large
+        enough from the start for attention to use word order (with "hf" at hidden 256 the model sat
+        on the unigram plateau: the 0.02 position embeddings stayed ~6x smaller than the word ones)."""
         std = self.c["initializer_range"]
+        scaled = INIT["mode"] == "scaled"
         if isinstance(m, nn.Linear):
-            m.weight.data.normal_(0.0, std)
+            m.weight.data.normal_(0.0, 1.0 / math.sqrt(m.in_features) if scaled else std)
             if m.bias is not None:
                 m.bias.data.zero_()
         elif isinstance(m, nn.Embedding):
-            m.weight.data.normal_(0.0, std)
+            m.weight.data.normal_(0.0, INIT["emb_std"] if scaled else std)
         elif isinstance(m, nn.LayerNorm):
             m.weight.data.fill_(1.0)
             m.bias.data.zero_()
@@ -682,13 +704,24 @@ def batch_stream(train_docs, args, vocab_size, start_step=0):
         epoch += 1
 
 
+def peak_lr_at(step, args):
+    """--lr, or the last --lr-change STEP:LR whose STEP <= step."""
+    lr = args.lr
+    for change in args.lr_change:
+        at, value = change.split(":")
+        if step >= int(at):
+            lr = float(value)
+    return lr
+
+
 def lr_at(step, args):
     decay_start = int(args.steps * (1.0 - args.decay_frac))
+    lr = peak_lr_at(step, args)
     if step < args.warmup_steps:
-        return args.lr * (step + 1) / args.warmup_steps
+        return lr * (step + 1) / args.warmup_steps
     if step < decay_start:
-        return args.lr
-    return args.lr * max(0.0, (args.steps - step) / max(1, args.steps - decay_start))
+        return lr
+    return lr * max(0.0, (args.steps - step) / max(1, args.steps - decay_start))
 
 
 def make_optimizer(model, args):
@@ -731,7 +764,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--steps", type=int, default=4000, help="optimizer steps of the whole run")
     ap.add_argument("--batch", type=int, default=16, help="sequences per step")
-    ap.add_argument("--lr", type=float, default=2e-3, help="peak learning rate")
+    ap.add_argument("--lr", type=float, default=1e-3, help="peak learning rate")
+    ap.add_argument("--lr-change", action="append", default=[], metavar="STEP:LR",
+                    help="from STEP on, the peak learning rate is LR (repeatable)")
     ap.add_argument("--warmup-steps", type=int, default=300)
     ap.add_argument("--decay-frac", type=float, default=0.25, help="last fraction of --steps decaying linearly to 0")
     ap.add_argument("--short-len", type=int, default=64, help="sequence length of the first --short-steps steps")
@@ -742,6 +777,10 @@ def main():
     ap.add_argument("--hidden", type=int, default=CONFIG["hidden_size"])
     ap.add_argument("--intermediate", type=int, default=CONFIG["intermediate_size"])
     ap.add_argument("--heads", type=int, default=CONFIG["num_attention_heads"])
+    ap.add_argument("--init", choices=["scaled", "hf"], default="scaled", help="weight initialization (see _init)")
+    ap.add_argument("--pos-init", choices=["sinusoidal", "random"], default="sinusoidal",
+                    help="initial position embeddings with --init scaled")
+    ap.add_argument("--emb-std", type=float, default=0.1, help="std of the embeddings with --init scaled")
     ap.add_argument("--seed", type=int, default=12345)
     ap.add_argument("--device", default="auto", help="auto, cpu or cuda (falls back to the CPU)")
     ap.add_argument("--bf16", choices=["auto", "on", "off"], default="auto", help="bf16 autocast")
@@ -763,6 +802,7 @@ def main():
     t0 = time.time()
     CONFIG.update(num_hidden_layers=args.layers, hidden_size=args.hidden, intermediate_size=args.intermediate,
                   num_attention_heads=args.heads)
+    INIT.update(mode=args.init, emb_std=args.emb_std, sinusoidal_positions=args.pos_init == "sinusoidal")
     device = pick_device(args.device)
     use_bf16 = args.bf16 == "on" or (args.bf16 == "auto" and bf16_supported(device))
     if device.type == "cpu":
@@ -815,6 +855,8 @@ def main():
     elif args.resume:
         log("no %s: starting from scratch" % args.state)
     fwd = torch.compile(model) if args.compile else model
+    interrupted = []
+    signal.signal(signal.SIGTERM, lambda *_: interrupted.append(True))
 
     seg_start = time.time()
     last_ckpt = last_eval = seg_start
@@ -862,7 +904,7 @@ def main():
             save_training_state(args.state, model, opt, step, tokens, train_seconds + now - seg_start, history)
             log("state saved at step %d" % step)
             last_ckpt = time.time()
-        if args.stop_minutes > 0 and now - t0 >= args.stop_minutes * 60:
+        if interrupted or (args.stop_minutes > 0 and now - t0 >= args.stop_minutes * 60):
             stopped = True
             break
     train_seconds += time.time() - seg_start
@@ -921,11 +963,47 @@ def export(model, args, tok, sample, step, tokens, train_seconds, history, stats
         "fill_mask": [{"text": t, "top5": [{"token": p, "id": j, "prob": q} for p, j, q in top]} for t, top in preview],
         "corpus": stats, "torch": torch.__version__,
     }
+    summary["transformers_check"] = transformers_check(args.out, reloaded, tok, sample)
     sp = args.summary_json or os.path.join(args.out, "train-summary.json")
     with open(sp, "w") as f:
         json.dump(summary, f, indent=2)
         f.write("\n")
     log("summary written to %s; this invocation took %.1f min" % (sp, (time.time() - t0) / 60))
+
+
+def transformers_check(out_dir, model, tok, sample):
+    """With transformers installed (5.x, plus protobuf): write tokenizer.json (AlbertTokenizer's
+    save_pretrained, so the folder is a transformers-5 checkpoint too; spiece.model, which
+    albert4j reads, stays) and check that transformers loads the folder: the same token ids as this
+    script's tokenizer, and the same MLM logits as this script's model."""
+    try:
+        import tempfile
+        import transformers
+        from transformers import AlbertForPreTraining as HFAlbert, AlbertTokenizer as HFTokenizer, AutoTokenizer
+    except ImportError:
+        log("transformers is not installed: no tokenizer.json written, the transformers load not checked")
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        HFTokenizer.from_pretrained(out_dir).save_pretrained(tmp)
+        shutil.copyfile(os.path.join(tmp, "tokenizer.json"), os.path.join(out_dir, "tokenizer.json"))
+    hf_tok = AutoTokenizer.from_pretrained(out_dir)
+    texts = PREVIEW + ["It is a truth universally acknowledged, that a single man in possession of a good fortune, "
+                       "must be in want of a wife.", "Café costs 1,000 dollars; naïve Zoë's résumé!"]
+    ids_ok = all(hf_tok(t)["input_ids"] == [CLS] + tok.encode(t) + [SEP] for t in texts)
+    hf = HFAlbert.from_pretrained(out_dir, dtype=torch.float32).eval()
+    model.eval()
+    diff = 0.0
+    with torch.no_grad():
+        for ex in sample["mlm"][:8]:
+            ids = torch.tensor([ex["input_ids"]])
+            tt = torch.tensor([ex["token_type_ids"]])
+            ours = model(ids, tt, torch.ones_like(ids))[0]
+            theirs = hf(input_ids=ids, token_type_ids=tt, attention_mask=torch.ones_like(ids)).prediction_logits
+            diff = max(diff, (ours - theirs).abs().max().item())
+    log("transformers %s: %s, tokenizer.json written; token ids %s; MLM logits max |diff| %.2e vs this script's model"
+        % (transformers.__version__, type(hf_tok).__name__, "identical" if ids_ok else "DIFFERENT", diff))
+    return {"transformers": transformers.__version__, "tokenizer_class": type(hf_tok).__name__,
+            "token_ids_identical": ids_ok, "mlm_logits_max_abs_diff": diff}
 
 
 if __name__ == "__main__":

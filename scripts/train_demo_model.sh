@@ -9,5 +9,5 @@ VENV=target/trainvenv
 if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
 fi
-"$VENV/bin/pip" install -q torch==2.13.0+cpu numpy sentencepiece
+"$VENV/bin/pip" install -q torch==2.13.0+cpu numpy sentencepiece "transformers==5.17.*" protobuf
 exec nice -n 10 "$VENV/bin/python" scripts/train_demo_model.py --resume "$@"
