@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Reproduce models/albert-demo from a fresh clone (with ../shared beside it): a Python venv under
-# target/ with PyTorch for the CPU, then scripts/train_demo_model.py with its default recipe
-# (resumable: run the same command again after an interruption to continue from the last state).
-# Extra arguments go to the training script, e.g. --device cuda.
+# Train the demo model (models/albert-demo) from a fresh clone, with ../shared beside it: a Python
+# venv under target/ with PyTorch for the CPU (and transformers, for tokenizer.json), then
+# scripts/train_demo_model.py with its default recipe, resumable: run the same command again after
+# an interruption to continue from the last state. Extra arguments go to the training script, e.g.
+# --device cuda. (The weights shipped today come from the script's earlier version: see the card.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=target/trainvenv
