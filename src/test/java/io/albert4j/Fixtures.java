@@ -105,6 +105,47 @@ public final class Fixtures {
         return target;
     }
 
+    /** The transformers-5 tokenizer cases ({@code v5/tokenizer/albert-base-v2-fast-cases.json}). */
+    public static Path fastTokenizerCases() {
+        return resource("v5/tokenizer/albert-base-v2-fast-cases.json");
+    }
+
+    /**
+     * A transformers-5 tokenizer directory: {@code tokenizer.json} and {@code tokenizer_config.json}
+     * as transformers 5.17 writes them (byte-identical in every v5 fixture folder, stored once).
+     */
+    public static Path v5TokenizerDir() {
+        return resource("v5/tokenizer/tokenizer.json").getParent();
+    }
+
+    public static Path v5Golden(String model) {
+        return resource("v5/golden/" + model + ".json");
+    }
+
+    /**
+     * A transformers-5 checkpoint directory for a tiny model ({@code name} without the
+     * {@code -v5} suffix), as {@code save_pretrained} 5.17 writes it: config.json,
+     * model.safetensors, tokenizer.json, tokenizer_config.json, and no spiece.model.
+     * albert-tiny-seqcls-nli's weights are albert-tiny-seqcls-v5's (byte-identical, stored once).
+     */
+    public static synchronized Path v5ModelDir(String name) {
+        Path source = resource("v5/models/" + name + "-v5/config.json").getParent();
+        String weightsOf = name.equals("albert-tiny-seqcls-nli") ? "albert-tiny-seqcls" : name;
+        Path weights = resource("v5/models/" + weightsOf + "-v5/model.safetensors");
+        Path target = Path.of("target", "fixture-models-v5", name + "-v5").toAbsolutePath();
+        try {
+            Files.createDirectories(target);
+            Files.copy(source.resolve("config.json"), target.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(weights, target.resolve("model.safetensors"), StandardCopyOption.REPLACE_EXISTING);
+            for (String file : List.of("tokenizer.json", "tokenizer_config.json")) {
+                Files.copy(v5TokenizerDir().resolve(file), target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+
     /** albert-base-random lives only in ../shared (45 MB); its tests run where that exists. */
     public static Path sharedBaseRandom() {
         Path dir = Path.of("..", "shared", "fixtures", "models", "albert-base-random").toAbsolutePath().normalize();

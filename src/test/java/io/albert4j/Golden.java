@@ -51,6 +51,36 @@ public final class Golden {
         return out;
     }
 
+    /** The v5 golden files that carry pipeline entries. */
+    public static final List<String> V5_PIPELINE_MODELS = List.of("albert-tiny-maskedlm", "albert-tiny-seqcls",
+            "albert-tiny-tokcls", "albert-tiny-qa", "albert-tiny-groups", "albert-tiny-pretraining",
+            "albert-tiny-seqcls-nli");
+
+    /** (model, task, index) of every entry under "pipelines" in the v5 golden files but the QA windows. */
+    public static List<org.junit.jupiter.params.provider.Arguments> v5PipelineEntries() {
+        List<org.junit.jupiter.params.provider.Arguments> out = new ArrayList<>();
+        for (String model : V5_PIPELINE_MODELS) {
+            JsonNode pipelines = v5(model).get("pipelines");
+            pipelines.fieldNames().forEachRemaining(task -> {
+                for (int i = 0; i < pipelines.get(task).size() && !task.equals("question-answering-windows"); i++) {
+                    out.add(org.junit.jupiter.params.provider.Arguments.of(model, task, i));
+                }
+            });
+        }
+        return out;
+    }
+
+    /** The number of v5 pipeline entries: fill-mask 6, text-classification 18 + 4 pairs, token-classification 47,
+     *  question-answering 15, feature-extraction 3 + 2, zero-shot-classification 36. */
+    public static final int V5_PIPELINE_ENTRIES = 6 + 18 + 4 + 47 + 15 + 3 + 2 + 36;
+
+    private static final java.util.Map<String, JsonNode> V5 = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A v5 golden file, parsed once. */
+    public static JsonNode v5(String model) {
+        return V5.computeIfAbsent(model, name -> read(Fixtures.v5Golden(name)));
+    }
+
     public static JsonNode model(String name) {
         return read(Fixtures.golden(name));
     }

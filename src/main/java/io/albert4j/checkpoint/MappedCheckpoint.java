@@ -60,7 +60,7 @@ final class MappedCheckpoint implements CheckpointReader {
         }
         StoredTensor tensor = stored.get(key);
         if (tensor == null) {
-            throw new AlbertException(source + ": no tensor '" + key + "' (the checkpoint has " + stored.size() + " tensors)");
+            throw new AlbertException(source + ": no tensor " + AlbertException.quote(key) + " (the checkpoint has " + stored.size() + " tensors)");
         }
         tensor.copyTo(destination, chunkBytes);
     }

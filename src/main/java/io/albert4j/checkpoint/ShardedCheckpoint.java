@@ -65,19 +65,19 @@ final class ShardedCheckpoint implements CheckpointReader {
         for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isTextual()) {
-                throw new AlbertException(file + ": weight_map entry '" + e.getKey() + "' must name a shard file, found "
+                throw new AlbertException(file + ": weight_map entry " + AlbertException.quote(e.getKey()) + " must name a shard file, found "
                         + e.getValue());
             }
             String shard = e.getValue().asText();
             if (!shardPaths.containsKey(shard)) {
                 Path p = dir.resolve(shard).normalize();
                 if (shard.isEmpty() || Path.of(shard).isAbsolute() || !p.startsWith(dir) || p.equals(dir)) {
-                    throw new AlbertException(file + ": weight_map entry '" + e.getKey() + "' names shard '" + shard
-                            + "', which is not a file inside " + dir);
+                    throw new AlbertException(file + ": weight_map entry " + AlbertException.quote(e.getKey()) + " names shard " + AlbertException.quote(shard)
+                            + ", which is not a file inside " + dir);
                 }
                 if (!Files.isRegularFile(p)) {
-                    throw new AlbertException(file + ": shard '" + shard + "' (for '" + e.getKey()
-                            + "') does not exist in " + dir);
+                    throw new AlbertException(file + ": shard " + AlbertException.quote(shard) + " (for " + AlbertException.quote(e.getKey())
+                            + ") does not exist in " + dir);
                 }
                 shardPaths.put(shard, p);
             }
@@ -97,8 +97,8 @@ final class ShardedCheckpoint implements CheckpointReader {
                 CheckpointReader reader = readers.get(e.getValue());
                 TensorInfo info = reader.tensors().get(e.getKey());
                 if (info == null) {
-                    throw new AlbertException(file + ": the index puts '" + e.getKey() + "' in shard '" + e.getValue()
-                            + "', but " + reader.source() + " has no such tensor");
+                    throw new AlbertException(file + ": the index puts " + AlbertException.quote(e.getKey()) + " in shard " + AlbertException.quote(e.getValue())
+                            + ", but " + reader.source() + " has no such tensor");
                 }
                 owners.put(e.getKey(), reader);
                 tensors.put(e.getKey(), info);
@@ -128,7 +128,7 @@ final class ShardedCheckpoint implements CheckpointReader {
     public void readFloat32(String key, FloatBuffer destination) {
         CheckpointReader owner = owners.get(key);
         if (owner == null) {
-            throw new AlbertException(source + ": no tensor '" + key + "' in any shard");
+            throw new AlbertException(source + ": no tensor " + AlbertException.quote(key) + " in any shard");
         }
         owner.readFloat32(key, destination);
     }

@@ -55,6 +55,7 @@ public final class StateDict implements AutoCloseable {
     private final String source;
     private final boolean directCopy;
     private final Set<String> used = new HashSet<>();
+    private final List<INDArray> created = new ArrayList<>();
     private boolean closed;
 
     private StateDict(CheckpointReader reader, String source, boolean directCopy) {
@@ -97,7 +98,7 @@ public final class StateDict implements AutoCloseable {
      */
     public INDArray require(String key, long... expectedShape) {
         return optional(key, expectedShape).orElseThrow(() -> new AlbertException(
-                "checkpoint " + source + " has no tensor '" + key + "'" + lookedFor(key)
+                "checkpoint " + source + " has no tensor " + AlbertException.quote(key) + lookedFor(key)
                         + " (it holds " + reader.tensors().size() + " tensors" + similar(key) + ")"));
     }
 
@@ -115,14 +116,14 @@ public final class StateDict implements AutoCloseable {
         TensorInfo info = reader.tensors().get(storedKey);
         long[] shape = info.shape();
         if (expectedShape.length > 0 && !Arrays.equals(shape, expectedShape)) {
-            throw new AlbertException("checkpoint " + source + ": tensor '" + key + "'"
-                    + (storedKey.equals(key) ? "" : " (stored as '" + storedKey + "')")
+            throw new AlbertException("checkpoint " + source + ": tensor " + AlbertException.quote(key)
+                    + (storedKey.equals(key) ? "" : " (stored as " + AlbertException.quote(storedKey) + ")")
                     + " has shape " + Arrays.toString(shape) + ", expected " + Arrays.toString(expectedShape)
                     + "; the config does not match the weights");
         }
         if (!info.dtype().isFloatingPoint()) {
-            throw new AlbertException("checkpoint " + source + ": tensor '" + key + "'"
-                    + (storedKey.equals(key) ? "" : " (stored as '" + storedKey + "')")
+            throw new AlbertException("checkpoint " + source + ": tensor " + AlbertException.quote(key)
+                    + (storedKey.equals(key) ? "" : " (stored as " + AlbertException.quote(storedKey) + ")")
                     + " has dtype " + info.dtype() + ", not a floating-point type");
         }
         if (!storedKey.equals(key)) {
@@ -130,7 +131,35 @@ public final class StateDict implements AutoCloseable {
         }
         INDArray array = read(storedKey, shape, info.elementCount());
         used.add(storedKey);
+        created.add(array);
         return Optional.of(array);
+    }
+
+    /**
+     * Registers an array built from loaded tensors (a concatenation, say), so that it is listed by
+     * {@link #createdArrays()} with them.
+     */
+    public INDArray own(INDArray derived) {
+        created.add(derived);
+        return derived;
+    }
+
+    /**
+     * Every array {@link #require}, {@link #optional} and {@link #own} returned: off-heap memory the
+     * caller owns and may free at once with {@link INDArray#close()} (closing the state dict does not).
+     */
+    public List<INDArray> createdArrays() {
+        return List.copyOf(created);
+    }
+
+    /**
+     * Whether the file itself stores the key (the {@code albert.} prefix rule applies, the tied
+     * weights rule does not): an untied decoder must be stored.
+     */
+    public boolean storesUntied(String key) {
+        Map<String, TensorInfo> tensors = reader.tensors();
+        return tensors.containsKey(key)
+                || key.startsWith(BASE_PREFIX) && tensors.containsKey(key.substring(BASE_PREFIX.length()));
     }
 
     /** Whether {@link #require} would find the key (under the resolution rules). */
@@ -190,10 +219,10 @@ public final class StateDict implements AutoCloseable {
         List<String> names = new ArrayList<>();
         for (String k = key; k != null; k = TIED.get(k)) {
             if (!k.equals(key)) {
-                names.add("'" + k + "'");
+                names.add(AlbertException.quote(k));
             }
             if (k.startsWith(BASE_PREFIX)) {
-                names.add("'" + k.substring(BASE_PREFIX.length()) + "'");
+                names.add(AlbertException.quote(k.substring(BASE_PREFIX.length())));
             }
         }
         return names.isEmpty() ? "" : " (also looked for " + String.join(", ", names) + ")";
@@ -211,7 +240,7 @@ public final class StateDict implements AutoCloseable {
      */
     private INDArray read(String storedKey, long[] shape, long count) {
         if (count > Integer.MAX_VALUE) {
-            throw new AlbertException("checkpoint " + source + ": tensor '" + storedKey + "' has " + count
+            throw new AlbertException("checkpoint " + source + ": tensor " + AlbertException.quote(storedKey) + " has " + count
                     + " elements, more than one array can hold (" + Integer.MAX_VALUE + ")");
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
@@ -223,7 +252,7 @@ public final class StateDict implements AutoCloseable {
             if (view != null) {
                 reader.readFloat32(storedKey, view);
                 if (view.position() != count) {
-                    throw new AlbertException("checkpoint " + source + ": reading tensor '" + storedKey + "' produced "
+                    throw new AlbertException("checkpoint " + source + ": reading tensor " + AlbertException.quote(storedKey) + " produced "
                             + view.position() + " of " + count + " floats");
                 }
                 return array;
@@ -232,7 +261,7 @@ public final class StateDict implements AutoCloseable {
             FloatBuffer heap = FloatBuffer.wrap(values);
             reader.readFloat32(storedKey, heap);
             if (heap.position() != count) {
-                throw new AlbertException("checkpoint " + source + ": reading tensor '" + storedKey + "' produced "
+                throw new AlbertException("checkpoint " + source + ": reading tensor " + AlbertException.quote(storedKey) + " produced "
                         + heap.position() + " of " + count + " floats");
             }
             return Nd4j.create(values, shape, 'c');

@@ -126,13 +126,13 @@ final class StoredTensor {
     void copyTo(FloatBuffer destination, long chunkBytes) {
         DType dtype = info.dtype();
         if (!dtype.isFloatingPoint()) {
-            throw new AlbertException(file + ": tensor '" + info.key() + "' has dtype " + dtype
+            throw new AlbertException(file + ": tensor " + AlbertException.quote(info.key()) + " has dtype " + dtype
                     + ", which cannot be read as float32 (only F32, F16, BF16 and F64 can)");
         }
         long n = info.elementCount();
         if (destination.remaining() < n) {
             throw new IllegalArgumentException("destination has " + destination.remaining()
-                    + " floats remaining, tensor '" + info.key() + "' " + info.shapeString() + " needs " + n);
+                    + " floats remaining, tensor " + AlbertException.quote(info.key()) + " " + info.shapeString() + " needs " + n);
         }
         if (n == 0) {
             return;
@@ -158,14 +158,14 @@ final class StoredTensor {
                 copyStrided(destination, es);
             }
         } catch (IOException e) {
-            throw new AlbertException(file + ": cannot read tensor '" + info.key() + "': " + e.getMessage(), e);
+            throw new AlbertException(file + ": cannot read tensor " + AlbertException.quote(info.key()) + ": " + e.getMessage(), e);
         }
     }
 
     private void checkFileLength(long end) throws IOException {
         long size = channel.size();
         if (end > size) {
-            throw new AlbertException(file + ": tensor '" + info.key() + "' ends at byte " + end
+            throw new AlbertException(file + ": tensor " + AlbertException.quote(info.key()) + " ends at byte " + end
                     + " but the file is now only " + size + " bytes (was it truncated after opening?)");
         }
     }
@@ -178,7 +178,7 @@ final class StoredTensor {
         }
         long bytes = span * es;
         if (bytes > Integer.MAX_VALUE) {
-            throw new AlbertException(file + ": tensor '" + info.key() + "' is stored non-contiguously (strides "
+            throw new AlbertException(file + ": tensor " + AlbertException.quote(info.key()) + " is stored non-contiguously (strides "
                     + Arrays.toString(strides) + ") over more than 2 GB; save it contiguous (tensor.contiguous())");
         }
         long start = storageStart + elementOffset * es;

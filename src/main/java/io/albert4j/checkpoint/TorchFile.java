@@ -75,7 +75,7 @@ final class TorchFile {
     record StorageRef(String key, DType dtype, long elements, long viewOffset) {
         @Override
         public String toString() {
-            return "storage '" + key + "'";
+            return "storage " + AlbertException.quote(key);
         }
     }
 
@@ -153,8 +153,8 @@ final class TorchFile {
         if (byteOrder != null) {
             String order = new String(entryBytes(channel, file, byteOrder, 64).array(), StandardCharsets.US_ASCII).trim();
             if (!order.equals("little")) {
-                throw new AlbertException(file + ": storages are stored with byte order '" + order
-                        + "'; only 'little' is supported");
+                throw new AlbertException(file + ": storages are stored with byte order " + AlbertException.quote(order)
+                        + "; only 'little' is supported");
             }
         }
         ZipDirectory.Entry pickleEntry = zip.entries().get(pickleName);
@@ -177,18 +177,18 @@ final class TorchFile {
             String entryName = prefix + "data/" + storage.key();
             ZipDirectory.Entry data = zip.entries().get(entryName);
             if (data == null) {
-                throw new AlbertException(file + ": tensor '" + key + "' needs storage '" + storage.key()
-                        + "', but the archive has no entry '" + entryName + "'; the file is truncated or corrupt");
+                throw new AlbertException(file + ": tensor " + AlbertException.quote(key) + " needs storage " + AlbertException.quote(storage.key())
+                        + ", but the archive has no entry " + AlbertException.quote(entryName) + "; the file is truncated or corrupt");
             }
             if (!data.isStored()) {
-                throw new AlbertException(file + ": storage entry '" + entryName + "' is compressed (zip method "
+                throw new AlbertException(file + ": storage entry " + AlbertException.quote(entryName) + " is compressed (zip method "
                         + data.method() + "); PyTorch stores storages uncompressed, re-save the checkpoint");
             }
             Declared d = declared.get(storage.key());
             long needed = Math.multiplyExact(d.elements(), d.dtype().byteSize());
             if (data.size() < needed) {
-                throw new AlbertException(file + ": storage entry '" + entryName + "' is " + data.size()
-                        + " bytes, but tensor '" + key + "' declares a " + d.dtype() + " storage of " + d.elements()
+                throw new AlbertException(file + ": storage entry " + AlbertException.quote(entryName) + " is " + data.size()
+                        + " bytes, but tensor " + AlbertException.quote(key) + " declares a " + d.dtype() + " storage of " + d.elements()
                         + " elements = " + needed + " bytes; the file is truncated or corrupt");
             }
             tensors.put(key, toStored(key, ref, channel, file, data.dataStart()));
@@ -199,11 +199,11 @@ final class TorchFile {
     private static ByteBuffer entryBytes(FileChannel channel, String file, ZipDirectory.Entry entry, int limit)
             throws IOException {
         if (!entry.isStored()) {
-            throw new AlbertException(file + ": zip entry '" + entry.name() + "' is compressed (method "
+            throw new AlbertException(file + ": zip entry " + AlbertException.quote(entry.name()) + " is compressed (method "
                     + entry.method() + "); PyTorch writes uncompressed archives, re-save the checkpoint");
         }
         if (entry.size() > limit) {
-            throw new AlbertException(file + ": zip entry '" + entry.name() + "' is " + entry.size()
+            throw new AlbertException(file + ": zip entry " + AlbertException.quote(entry.name()) + " is " + entry.size()
                     + " bytes, more than the " + limit + " expected");
         }
         return FileAccess.read(channel, entry.dataStart(), (int) entry.size());
@@ -253,23 +253,23 @@ final class TorchFile {
                 }
                 Declared d = declared.get(key);
                 if (d == null) {
-                    throw new AlbertException(file + ": storage '" + key + "' is listed but no tensor uses it");
+                    throw new AlbertException(file + ": storage " + AlbertException.quote(key) + " is listed but no tensor uses it");
                 }
                 if (storageStarts.containsKey(key)) {
-                    throw new AlbertException(file + ": storage '" + key + "' is listed twice");
+                    throw new AlbertException(file + ": storage " + AlbertException.quote(key) + " is listed twice");
                 }
                 if (offset > size - 8) {
-                    throw new AlbertException(file + ": file ends at byte " + size + " before storage '" + key
-                            + "' (expected at byte " + offset + "); truncated?");
+                    throw new AlbertException(file + ": file ends at byte " + size + " before storage " + AlbertException.quote(key)
+                            + " (expected at byte " + offset + "); truncated?");
                 }
                 long count = FileAccess.read(channel, offset, 8).getLong();
                 if (count != d.elements()) {
-                    throw new AlbertException(file + ": storage '" + key + "' at byte " + offset + " holds " + count
+                    throw new AlbertException(file + ": storage " + AlbertException.quote(key) + " at byte " + offset + " holds " + count
                             + " elements, but the state dict declares " + d.elements() + "; the file is corrupt");
                 }
                 long bytes = Math.multiplyExact(count, d.dtype().byteSize());
                 if (bytes > size - offset - 8) {
-                    throw new AlbertException(file + ": storage '" + key + "' needs " + bytes + " bytes from byte "
+                    throw new AlbertException(file + ": storage " + AlbertException.quote(key) + " needs " + bytes + " bytes from byte "
                             + (offset + 8) + ", but the file ends at byte " + size + "; truncated?");
                 }
                 storageStarts.put(key, offset + 8);
@@ -303,16 +303,16 @@ final class TorchFile {
         try {
             info.byteCount();
         } catch (ArithmeticException e) {
-            throw new AlbertException(file + ": tensor '" + key + "' has shape " + info.shapeString() + " whose size overflows");
+            throw new AlbertException(file + ": tensor " + AlbertException.quote(key) + " has shape " + info.shapeString() + " whose size overflows");
         }
         long storageStart = rootStart + storage.viewOffset() * dtype.byteSize();
         return StoredTensor.view(info, channel, file, storageStart, storage.elements(), ref.offset(), ref.strides(),
-                "tensor '" + key + "'");
+                "tensor " + AlbertException.quote(key));
     }
 
     private static AlbertException refused(String where, Global g) {
-        return new AlbertException(where + ": the pickle references the global '" + g
-                + "', which a state dict does not need (allowed: " + ALLOWED + "); refusing to load it. "
+        return new AlbertException(where + ": the pickle references the global " + AlbertException.quote(String.valueOf(g))
+                + ", which a state dict does not need (allowed: " + ALLOWED + "); refusing to load it. "
                 + "The file may be malicious; nothing from it was executed");
     }
 
@@ -400,13 +400,13 @@ final class TorchFile {
         Declared d = new Declared(type.dtype(), elements);
         Declared previous = declared.putIfAbsent(key, d);
         if (previous != null && !previous.equals(d)) {
-            throw new AlbertException(where + ": storage '" + key + "' is declared as " + previous.dtype() + " x "
+            throw new AlbertException(where + ": storage " + AlbertException.quote(key) + " is declared as " + previous.dtype() + " x "
                     + previous.elements() + " and as " + d.dtype() + " x " + d.elements());
         }
         try {
             Math.multiplyExact(elements, type.dtype().byteSize());
         } catch (ArithmeticException e) {
-            throw new AlbertException(where + ": storage '" + key + "' size " + elements + " overflows");
+            throw new AlbertException(where + ": storage " + AlbertException.quote(key) + " size " + elements + " overflows");
         }
         if (legacy && t.get(5) != Unpickler.NONE) {
             // a view of a larger storage: (view_key, offset, size), in elements
@@ -417,7 +417,7 @@ final class TorchFile {
             long viewSize = nonNegative(view.get(2), where, "storage view size");
             if (viewOffset > elements || viewSize > elements - viewOffset) {
                 throw new AlbertException(where + ": storage view [" + viewOffset + ", +" + viewSize
-                        + ") lies outside storage '" + key + "' of " + elements + " elements");
+                        + ") lies outside storage " + AlbertException.quote(key) + " of " + elements + " elements");
             }
             return new StorageRef(key, type.dtype(), viewSize, viewOffset);
         }

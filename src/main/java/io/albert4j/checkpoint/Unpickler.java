@@ -254,7 +254,7 @@ final class Unpickler {
             return "None";
         }
         if (o instanceof String s) {
-            return "'" + abbreviate(s) + "'";
+            return AlbertException.quote(abbreviate(s));
         }
         if (o instanceof Tuple t) {
             return "a tuple of " + t.size();

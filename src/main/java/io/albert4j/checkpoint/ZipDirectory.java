@@ -94,6 +94,7 @@ final class ZipDirectory {
             if (p + 46 > dir.limit() || dir.getInt(p) != CENTRAL_SIGNATURE) {
                 throw new AlbertException(file + ": zip central directory entry " + n + " is malformed");
             }
+            int flags = dir.getShort(p + 8) & 0xffff;
             int method = dir.getShort(p + 10) & 0xffff;
             long crc = dir.getInt(p + 16) & 0xffffffffL;
             long compressedSize = dir.getInt(p + 20) & 0xffffffffL;
@@ -109,6 +110,7 @@ final class ZipDirectory {
             byte[] nameBytes = new byte[nameLength];
             dir.get(p + 46, nameBytes);
             String name = new String(nameBytes, StandardCharsets.UTF_8);
+            checkFlags(flags, name, file);
             // ZIP64 extended information: the fields that overflowed, in this order
             int q = p + 46 + nameLength;
             int extraEnd = q + extraLength;
@@ -135,28 +137,48 @@ final class ZipDirectory {
                 q += 4 + length;
             }
             if (localOffset < 0 || compressedSize < 0 || uncompressedSize < 0 || localOffset > size - 30) {
-                throw new AlbertException(file + ": zip entry '" + name + "' has a local header offset " + localOffset
+                throw new AlbertException(file + ": zip entry " + AlbertException.quote(name) + " has a local header offset " + localOffset
                         + " outside the file (" + size + " bytes)");
             }
             ByteBuffer local = FileAccess.read(channel, localOffset, 30);
             if (local.getInt(0) != LOCAL_SIGNATURE) {
-                throw new AlbertException(file + ": zip entry '" + name + "' has no local header at byte " + localOffset);
+                throw new AlbertException(file + ": zip entry " + AlbertException.quote(name) + " has no local header at byte " + localOffset);
             }
             long dataStart = localOffset + 30 + (local.getShort(26) & 0xffff) + (local.getShort(28) & 0xffff);
             if (dataStart > size || compressedSize > size - dataStart) {
-                throw new AlbertException(file + ": zip entry '" + name + "' (" + compressedSize + " bytes at byte "
+                throw new AlbertException(file + ": zip entry " + AlbertException.quote(name) + " (" + compressedSize + " bytes at byte "
                         + dataStart + ") runs past the end of the file (" + size + " bytes); truncated?");
             }
             if (method == 0 && compressedSize != uncompressedSize) {
-                throw new AlbertException(file + ": stored zip entry '" + name + "' has compressed size "
+                throw new AlbertException(file + ": stored zip entry " + AlbertException.quote(name) + " has compressed size "
                         + compressedSize + " but size " + uncompressedSize);
             }
             if (entries.put(name, new Entry(name, method, compressedSize, uncompressedSize, crc, dataStart)) != null) {
-                throw new AlbertException(file + ": zip archive has two entries named '" + name + "'");
+                throw new AlbertException(file + ": zip archive has two entries named " + AlbertException.quote(name));
             }
             p = end;
         }
         return new ZipDirectory(file, entries);
+    }
+
+    /**
+     * General-purpose flags this reader can honour: compression options (bits 1-2), a trailing data
+     * descriptor (bit 3, sizes are taken from the central directory) and UTF-8 names (bit 11).
+     * Encryption (bits 0, 6, 13), patched data (bit 5) and reserved bits mean bytes this reader cannot
+     * interpret, so the entry is refused rather than read as garbage.
+     */
+    private static final int SUPPORTED_FLAGS = 0x0002 | 0x0004 | 0x0008 | 0x0800;
+
+    private static void checkFlags(int flags, String name, String file) {
+        if ((flags & (0x0001 | 0x0040 | 0x2000)) != 0) {
+            throw new AlbertException(file + ": zip entry " + AlbertException.quote(name)
+                    + " is encrypted (general-purpose flags 0x" + Integer.toHexString(flags) + "); not supported");
+        }
+        if ((flags & ~SUPPORTED_FLAGS) != 0) {
+            throw new AlbertException(file + ": zip entry " + AlbertException.quote(name)
+                    + " has unsupported general-purpose flags 0x" + Integer.toHexString(flags & ~SUPPORTED_FLAGS)
+                    + " (supported: 0x" + Integer.toHexString(SUPPORTED_FLAGS) + ")");
+        }
     }
 
     @Override

@@ -26,7 +26,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * {@code bench --model DIR --batch B --seq-len S [--threads T] [--warmup N] [--iterations N]}: times
+ * {@code bench --model DIR|ID --batch B --seq-len S [--threads T] [--warmup N] [--iterations N]}: times
  * the encoder forward pass alone on random ids with a full attention mask, and prints one JSON
  * object {@code {"batch", "seq_len", "threads", "median_s", "p90_s", "seq_per_s", "tokens_per_s"}}
  * (plus {@code mean_s}, {@code min_s} and the process's peak RSS so far).
@@ -44,7 +44,7 @@ final class BenchCommand implements Command {
     }
 
     public String usage() {
-        return "--model DIR (--batch B --seq-len S | --text-file F [--lines N] [--batch-size N] [--warmup-lines N] [--dump-ids FILE])"
+        return "--model DIR|ID (--batch B --seq-len S | --text-file F [--lines N] [--batch-size N] [--warmup-lines N] [--dump-ids FILE])"
                 + " [--threads T] [--warmup N] [--iterations N]";
     }
 
@@ -60,7 +60,7 @@ final class BenchCommand implements Command {
         }
         Parallelism.setThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
-        Path dir = LoadedModel.resolve(args.value("--model"));
+        Path dir = LoadedModel.resolve(args.value("--model"), console);
         String textFile = args.value("--text-file");
         ObjectNode json = textFile == null ? forwardOnly(args, dir, threads) : endToEnd(args, dir, threads, Path.of(textFile));
         json.put("peak_rss_mb", peakRssMb());

@@ -27,7 +27,7 @@ final class EvaluateCommand implements Command {
     }
 
     public String usage() {
-        return "[--model DIR] --sample FILE";
+        return "[--model DIR|ID] --sample FILE";
     }
 
     public Set<String> valueOptions() {
@@ -40,7 +40,7 @@ final class EvaluateCommand implements Command {
             throw new CliException("evaluate: --sample FILE is required");
         }
         JsonNode root = read(Path.of(sample));
-        try (AlbertModel model = AlbertModel.load(LoadedModel.resolve(args.value("--model")))) {
+        try (AlbertModel model = AlbertModel.load(LoadedModel.resolve(args.value("--model"), console))) {
             PretrainingEvaluation.Result r = PretrainingEvaluation.evaluate(model, masked(root), ordered(root));
             ObjectNode out = JsonResults.JSON.createObjectNode()
                     .put("mlm_top1", r.mlmTop1()).put("mlm_top5", r.mlmTop5()).put("masked_tokens", r.maskedTokens())

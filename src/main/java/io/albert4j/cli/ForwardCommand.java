@@ -20,15 +20,15 @@ final class ForwardCommand implements Command {
     }
 
     public String usage() {
-        return "[--model DIR] [--pair TEXT_B] [--max-length N] (TEXT | --input-ids 2,48,25,3)";
+        return "[--model DIR|ID] [--tokenizer fast|slow] [--pair TEXT_B] [--max-length N] (TEXT | --input-ids 2,48,25,3)";
     }
 
     public Set<String> valueOptions() {
-        return Set.of("--model", "--pair", "--max-length", "--input-ids", "--truncation");
+        return Set.of("--model", "--tokenizer", "--pair", "--max-length", "--input-ids", "--truncation");
     }
 
     public int run(CliArgs args, Console console) throws Exception {
-        try (LoadedModel loaded = LoadedModel.load(args)) {
+        try (LoadedModel loaded = LoadedModel.load(args, console)) {
             AlbertInput input = input(args, loaded);
             AlbertOutput out = loaded.model().forward(input);
             ObjectNode json = JsonResults.JSON.createObjectNode();

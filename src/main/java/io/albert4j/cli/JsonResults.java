@@ -1,16 +1,22 @@
 package io.albert4j.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.albert4j.AlbertException;
 import io.albert4j.pipeline.Answer;
 import io.albert4j.pipeline.ChoiceScore;
 import io.albert4j.pipeline.Entity;
 import io.albert4j.pipeline.FillMaskCandidate;
 import io.albert4j.pipeline.LabelScore;
+import io.albert4j.pipeline.ZeroShotResult;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -18,8 +24,58 @@ import java.util.List;
  * shared by the CLI and the HTTP server. Stateless and thread-safe.
  */
 public final class JsonResults {
-    /** The shared, thread-safe mapper. */
-    public static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The shared, thread-safe mapper. It refuses to write NaN or Infinity (JSON has no such numbers, and
+     * Jackson would write them as the strings {@code "NaN"} and {@code "Infinity"}): writing one throws a
+     * {@link NonFiniteNumberException} (wrapped in Jackson's {@code JsonMappingException} when writing a
+     * tree; {@link #nonFinite(Throwable)} finds it), so the CLI and the server fail with a clear error
+     * instead of printing a number that is not one.
+     */
+    public static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .addDecorator((factory, generator) -> new FiniteNumbersOnly(generator)).build());
+
+    /** A model output that is NaN or infinite, found while writing JSON: the weights are broken. */
+    public static final class NonFiniteNumberException extends AlbertException {
+        NonFiniteNumberException(double value, String path) {
+            super("the model produced " + value + " at " + (path.isEmpty() ? "the top level" : path)
+                    + " of the result; JSON has no such number, so nothing was written. The checkpoint's weights are "
+                    + "probably corrupt (or overflow their dtype); check them with a reference implementation");
+        }
+    }
+
+    /** The {@link NonFiniteNumberException} in a throwable's cause chain, or null. */
+    public static NonFiniteNumberException nonFinite(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof NonFiniteNumberException e) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static final class FiniteNumbersOnly extends JsonGeneratorDelegate {
+        FiniteNumbersOnly(JsonGenerator delegate) {
+            super(delegate, false);
+        }
+
+        @Override
+        public void writeNumber(double v) throws IOException {
+            requireFinite(v);
+            super.writeNumber(v);
+        }
+
+        @Override
+        public void writeNumber(float v) throws IOException {
+            requireFinite(v);
+            super.writeNumber(v);
+        }
+
+        private void requireFinite(double v) {
+            if (!Double.isFinite(v)) {
+                throw new NonFiniteNumberException(v, getOutputContext().pathAsPointer().toString());
+            }
+        }
+    }
 
     private JsonResults() {
     }
@@ -43,15 +99,19 @@ public final class JsonResults {
         return out;
     }
 
-    /** A single answer as an object, several as a list (as Hugging Face). */
-    public static JsonNode answers(List<Answer> answers) {
+    /**
+     * A single answer as an object, several as a list (as Hugging Face), with {@code start}/{@code end}
+     * as Python counts them: code points of {@code context}.
+     */
+    public static JsonNode answers(String context, List<Answer> answers) {
         ArrayNode out = JSON.createArrayNode();
-        answers.forEach(a -> out.addObject().put("score", a.score()).put("start", a.start()).put("end", a.end())
-                .put("answer", a.answer()));
+        answers.forEach(a -> out.addObject().put("score", a.score()).put("start", codePoints(context, a.start()))
+                .put("end", codePoints(context, a.end())).put("answer", a.answer()));
         return out.size() == 1 ? out.get(0) : out;
     }
 
-    public static ArrayNode entities(List<Entity> entities) {
+    /** Entities in Hugging Face's shape, {@code start}/{@code end} in code points of {@code text}. */
+    public static ArrayNode entities(String text, List<Entity> entities) {
         ArrayNode out = JSON.createArrayNode();
         for (Entity e : entities) {
             ObjectNode o = out.addObject();
@@ -59,9 +119,27 @@ public final class JsonResults {
             if (!e.grouped()) {
                 o.put("index", e.index());
             }
-            o.put("word", e.word()).put("start", e.start()).put("end", e.end());
+            o.put("word", e.word()).put("start", codePoints(text, e.start())).put("end", codePoints(text, e.end()));
         }
         return out;
+    }
+
+    /** {@code {"sequence", "labels", "scores"}}, as Hugging Face's zero-shot-classification. */
+    public static ObjectNode zeroShot(ZeroShotResult result) {
+        ObjectNode out = JSON.createObjectNode().put("sequence", result.sequence());
+        ArrayNode labels = out.putArray("labels");
+        result.labels().forEach(labels::add);
+        ArrayNode scores = out.putArray("scores");
+        result.scores().forEach(scores::add);
+        return out;
+    }
+
+    /**
+     * A UTF-16 index of Java's strings as the code-point index Python's (and so Hugging Face's)
+     * offsets use; the two differ after a character outside the Basic Multilingual Plane (an emoji).
+     */
+    public static int codePoints(String text, int utf16Index) {
+        return text.codePointCount(0, Math.min(utf16Index, text.length()));
     }
 
     public static ArrayNode choices(List<ChoiceScore> scores) {

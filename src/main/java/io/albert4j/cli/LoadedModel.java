@@ -1,56 +1,101 @@
 package io.albert4j.cli;
 
 import io.albert4j.AlbertException;
+import io.albert4j.hub.HubModelResolver;
+import io.albert4j.hub.HubOptions;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.tokenizer.TokenizerMode;
 
-import java.net.URISyntaxException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** A checkpoint directory's model and tokenizer, loaded together for one CLI run. */
 record LoadedModel(Path dir, AlbertModel model, AlbertTokenizer tokenizer) implements AutoCloseable {
-    /** The project's embedded default model, used when --model is absent. */
+    /** The default model's classpath location, used when --model is absent. */
     static final String DEFAULT_MODEL = "models/albert-demo";
 
-    static LoadedModel load(CliArgs args) {
-        Path dir = resolve(args.value("--model"));
+    static LoadedModel load(CliArgs args, Console console) {
+        Path dir = resolve(args.value("--model"), console);
         AlbertModel model = AlbertModel.load(dir);
         try {
-            return new LoadedModel(dir, model, AlbertTokenizer.load(dir));
+            return new LoadedModel(dir, model, loadTokenizer(dir, args));
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
     }
 
-    /** --model DIR, or models/albert-demo beside the working directory or beside the jar. */
-    static Path resolve(String option) {
-        if (option != null) {
-            Path dir = Path.of(option);
-            if (!Files.isDirectory(dir)) {
-                throw new AlbertException("model directory not found: " + dir);
-            }
-            return dir;
-        }
-        Path local = Path.of(DEFAULT_MODEL);
-        if (Files.isDirectory(local)) {
-            return local;
-        }
-        Path besideJar = jarDirectory().resolve("..").resolve(DEFAULT_MODEL).normalize();
-        if (Files.isDirectory(besideJar)) {
-            return besideJar;
-        }
-        throw new AlbertException("no --model given and the default model " + DEFAULT_MODEL
-                + " was not found in the working directory or beside the jar");
+    /** The tokenizer of {@code dir} in the mode {@code --tokenizer fast|slow} names (fast by default). */
+    static AlbertTokenizer loadTokenizer(Path dir, CliArgs args) {
+        return AlbertTokenizer.load(dir, tokenizerMode(args));
     }
 
-    private static Path jarDirectory() {
-        try {
-            Path location = Path.of(LoadedModel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return Files.isDirectory(location) ? location : location.getParent();
-        } catch (URISyntaxException | SecurityException e) {
-            return Path.of(".");
+    /** {@code --tokenizer fast|slow} (fast by default), also what {@code serve} starts its server with. */
+    static TokenizerMode tokenizerMode(CliArgs args) {
+        String mode = args.value("--tokenizer", "fast");
+        return switch (mode) {
+            case "fast" -> TokenizerMode.FAST;
+            case "slow" -> TokenizerMode.SLOW;
+            default -> throw new CliException("--tokenizer must be fast or slow, found \"" + mode + "\"");
+        };
+    }
+
+    /**
+     * --model DIR or Hub id (org/name[@revision], through Hugging Face's cache, with a progress bar
+     * on stderr), or the demo model this jar carries.
+     */
+    static Path resolve(String option, Console console) {
+        if (option == null) {
+            return EmbeddedDemoModel.DIR;
+        }
+        if (!HubModelResolver.isExistingPath(option)) {
+            HubOptions hub = HubOptions.fromEnvironment().withListener(new ProgressBar(console.err()));
+            return new HubModelResolver(hub).resolve(option);
+        }
+        Path dir = Path.of(option);
+        if (!Files.isDirectory(dir)) {
+            throw new AlbertException("--model must be a checkpoint directory or a Hub id, found the file " + dir);
+        }
+        return dir;
+    }
+
+    /**
+     * The default model, read from the classpath (albert.jar carries it) and copied once per process
+     * into a temporary directory, removed at exit: the checkpoint reader memory-maps its weights,
+     * which needs a file. The holder class makes the copy lazy and thread-safe.
+     */
+    private static final class EmbeddedDemoModel {
+        private static final List<String> FILES = List.of("config.json", "model.safetensors", "spiece.model",
+                "tokenizer_config.json", "special_tokens_map.json");
+        static final Path DIR = extract();
+
+        private static Path extract() {
+            if (LoadedModel.class.getResource("/" + DEFAULT_MODEL + "/config.json") == null) {
+                throw new AlbertException("no --model given, and the default model " + DEFAULT_MODEL
+                        + " is not on the classpath (albert.jar carries it; the library jar does not)");
+            }
+            try {
+                Path dir = Files.createTempDirectory("albert-demo-");
+                dir.toFile().deleteOnExit();
+                for (String name : FILES) {
+                    try (InputStream in = LoadedModel.class.getResourceAsStream("/" + DEFAULT_MODEL + "/" + name)) {
+                        if (in != null) {
+                            Path file = dir.resolve(name);
+                            file.toFile().deleteOnExit();
+                            Files.copy(in, file);
+                        }
+                    }
+                }
+                return dir;
+            } catch (IOException e) {
+                throw new AlbertException("could not copy the default model " + DEFAULT_MODEL
+                        + " to a temporary directory (java.io.tmpdir=" + System.getProperty("java.io.tmpdir")
+                        + "): " + e, e);
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 package io.albert4j.cli;
 
 import io.albert4j.AlbertException;
+import io.albert4j.Albert4j;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -18,10 +20,11 @@ import java.util.Map;
  */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(
-            new TaskCommands.FillMask(), new TaskCommands.Classify(), new TaskCommands.QuestionAnswering(),
+            new TaskCommands.FillMask(), new TaskCommands.Classify(), new TaskCommands.ZeroShot(),
+            new TaskCommands.QuestionAnswering(),
             new TaskCommands.Ner(), new TaskCommands.Embed(), new TaskCommands.SentenceOrder(),
             new TaskCommands.Choose(), new TokenizeCommand(), new ForwardCommand(), new EvaluateCommand(),
-            new ServeCommand(), new BenchCommand());
+            new ServeCommand(), new BenchCommand(), new TokenizerBenchCommand());
 
     private Main() {
     }
@@ -39,6 +42,10 @@ public final class Main {
             printUsage(byName, args.length == 0 ? err : out);
             return args.length == 0 ? 2 : 0;
         }
+        if (args[0].equals("--version") || args[0].equals("version")) {
+            out.println("albert4j " + Albert4j.version());
+            return 0;
+        }
         Command command = byName.get(args[0]);
         if (command == null) {
             err.println("albert: unknown command \"" + args[0] + "\"; commands: " + byName.keySet());
@@ -51,16 +58,29 @@ public final class Main {
         } catch (CliException | AlbertException e) {
             err.println("albert " + command.name() + ": " + e.getMessage());
             return 2;
-        } catch (Exception e) {
-            err.println("albert " + command.name() + ": internal error: " + e);
+        } catch (IOException e) {
+            AlbertException cause = JsonResults.nonFinite(e);
+            err.println("albert " + command.name() + ": " + (cause != null ? cause.getMessage()
+                    : "input/output error: " + AlbertException.quote(String.valueOf(e.getMessage()))));
+            return 2;
+        } catch (OutOfMemoryError e) {
+            err.println("albert " + command.name() + ": out of memory (" + e.getMessage() + "); give the JVM more "
+                    + "(java -Xmx...) or send smaller inputs");
+            return 1;
+        } catch (Exception | Error e) {
+            err.println("albert " + command.name() + ": internal error (a bug; please report it): " + e);
             return 1;
         }
     }
 
     private static void printUsage(Map<String, Command> commands, PrintStream to) {
-        to.println("usage: java -jar albert.jar COMMAND [options]");
+        to.println("usage: java -jar albert.jar COMMAND [options]   (or --version)");
         commands.values().forEach(c -> to.println("  " + c.name() + " " + c.usage()));
-        to.println("Without --model, the embedded default model " + LoadedModel.DEFAULT_MODEL + " is used.");
+        to.println("Without --model, the default model " + LoadedModel.DEFAULT_MODEL + " that albert.jar carries is used.");
+        to.println("--model takes a checkpoint directory or a Hugging Face Hub id (org/name[@revision]), downloaded"
+                + " through Hugging Face's cache (HF_HUB_CACHE, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE=1).");
+        to.println("Commands that load a model take --tokenizer fast|slow: fast (the default) is Hugging Face's"
+                + " tokenizers-backed tokenizer, slow the transformers-4 SentencePiece one.");
     }
 
     /** slf4j-simple on stderr at WARN, with ND4J's start-up banner and DJL's GPU probe silenced. */

@@ -6,8 +6,10 @@ import io.albert4j.server.ServerOptions;
 import java.util.Set;
 
 /**
- * {@code serve [--model DIR] [--host H] [--port P] [--threads N] [--max-batch N] [--max-wait-ms N]
- * [--queue-size N] [--max-body-bytes N] [--max-inputs N] [--shutdown-timeout-ms N]}: the HTTP inference server
+ * {@code serve [--model DIR|ID] [--host H] [--port P] [--threads N] [--max-batch N] [--max-wait-ms N]
+ * [--queue-size N] [--max-body-bytes N] [--max-inputs N] [--max-request-tokens N] [--max-batch-tokens N]
+ * [--max-candidates N] [--max-output-floats N] [--max-connections N] [--idle-timeout-ms N]
+ * [--request-timeout-ms N] [--shutdown-timeout-ms N]}: the HTTP inference server
  * ({@link AlbertServer}). Prints one line on stderr once listening, then serves until SIGTERM or
  * SIGINT, which finish the requests in flight before the process exits.
  */
@@ -19,14 +21,19 @@ final class ServeCommand implements Command {
 
     @Override
     public String usage() {
-        return "[--model DIR] [--host 127.0.0.1] [--port 8080] [--threads N] [--max-batch 32] [--max-wait-ms 5] "
-                + "[--queue-size 256] [--max-body-bytes 1048576] [--max-inputs 256] [--shutdown-timeout-ms 30000]";
+        return "[--model DIR|ID] [--host 127.0.0.1] [--port 8080] [--threads N] [--max-batch 32] [--max-wait-ms 5] "
+                + "[--queue-size 256] [--max-body-bytes 1048576] [--max-inputs 32] [--max-request-tokens 32768] "
+                + "[--max-batch-tokens 16384] [--max-candidates 10000] [--max-output-floats 4194304] "
+                + "[--max-connections 1024] [--idle-timeout-ms 30000] [--request-timeout-ms 10000] "
+                + "[--shutdown-timeout-ms 30000] [--tokenizer fast|slow]";
     }
 
     @Override
     public Set<String> valueOptions() {
         return Set.of("--model", "--host", "--port", "--threads", "--max-batch", "--max-wait-ms", "--queue-size",
-                "--max-body-bytes", "--max-inputs", "--shutdown-timeout-ms");
+                "--max-body-bytes", "--max-inputs", "--max-request-tokens", "--max-batch-tokens", "--max-candidates",
+                "--max-output-floats", "--max-connections", "--idle-timeout-ms", "--request-timeout-ms",
+                "--shutdown-timeout-ms", "--tokenizer");
     }
 
     @Override
@@ -34,7 +41,7 @@ final class ServeCommand implements Command {
         if (!args.positional().isEmpty()) {
             throw new CliException("serve: unexpected argument \"" + args.positional().get(0) + "\"");
         }
-        ServerOptions options = options(args);
+        ServerOptions options = options(args, console);
         AlbertServer server = AlbertServer.start(options);
         Thread hook = new Thread(server::stop, "albert-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -45,8 +52,8 @@ final class ServeCommand implements Command {
         return 0;
     }
 
-    private static ServerOptions options(CliArgs args) {
-        ServerOptions d = ServerOptions.defaults(LoadedModel.resolve(args.value("--model")));
+    private static ServerOptions options(CliArgs args, Console console) {
+        ServerOptions d = ServerOptions.defaults(LoadedModel.resolve(args.value("--model"), console));
         try {
             return d.withHost(args.value("--host", d.host()))
                     .withPort(args.intValue("--port", d.port()))
@@ -56,7 +63,15 @@ final class ServeCommand implements Command {
                     .withQueueSize(args.intValue("--queue-size", d.queueSize()))
                     .withMaxBodyBytes(args.intValue("--max-body-bytes", (int) d.maxBodyBytes()))
                     .withMaxInputs(args.intValue("--max-inputs", d.maxInputs()))
-                    .withShutdownTimeoutMs(args.intValue("--shutdown-timeout-ms", d.shutdownTimeoutMs()));
+                    .withMaxRequestTokens(args.intValue("--max-request-tokens", d.maxRequestTokens()))
+                    .withMaxBatchTokens(args.intValue("--max-batch-tokens", d.maxBatchTokens()))
+                    .withMaxCandidates(args.intValue("--max-candidates", d.maxCandidates()))
+                    .withMaxOutputFloats(args.intValue("--max-output-floats", (int) d.maxOutputFloats()))
+                    .withMaxConnections(args.intValue("--max-connections", d.maxConnections()))
+                    .withIdleTimeoutMs(args.intValue("--idle-timeout-ms", d.idleTimeoutMs()))
+                    .withRequestTimeoutMs(args.intValue("--request-timeout-ms", d.requestTimeoutMs()))
+                    .withShutdownTimeoutMs(args.intValue("--shutdown-timeout-ms", d.shutdownTimeoutMs()))
+                    .withTokenizerMode(LoadedModel.tokenizerMode(args));
         } catch (IllegalArgumentException e) {
             throw new CliException("serve: " + e.getMessage());
         }

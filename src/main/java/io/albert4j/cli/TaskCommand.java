@@ -6,9 +6,7 @@ import io.albert4j.AlbertException;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,13 +40,14 @@ abstract class TaskCommand implements Command {
     public final Set<String> valueOptions() {
         Set<String> all = new HashSet<>(taskOptions());
         all.add("--model");
+        all.add("--tokenizer");
         all.add("--input");
         return all;
     }
 
     @Override
     public final int run(CliArgs args, Console console) throws IOException {
-        try (LoadedModel loaded = LoadedModel.load(args)) {
+        try (LoadedModel loaded = LoadedModel.load(args, console)) {
             Task task = prepare(loaded, args);
             String input = args.value("--input");
             if (input == null) {
@@ -63,7 +62,7 @@ abstract class TaskCommand implements Command {
 
     private void streamLines(Task task, String input, Console console) throws IOException {
         boolean progress = stderrIsTerminal();
-        try (BufferedReader reader = input.equals("-") ? console.reader() : open(input)) {
+        try (BufferedReader reader = JsonLines.open(input, console)) {
             List<JsonNode> batch = new ArrayList<>();
             int lineNumber = 0;
             int done = 0;
@@ -72,7 +71,7 @@ abstract class TaskCommand implements Command {
                 if (line.isBlank()) {
                     continue;
                 }
-                batch.add(parse(line, lineNumber));
+                batch.add(JsonLines.parse(line, lineNumber));
                 if (batch.size() == LINES_PER_BATCH) {
                     done += flush(task, batch, console, progress, done);
                 }
@@ -99,23 +98,6 @@ abstract class TaskCommand implements Command {
             console.err().print("\r" + (doneBefore + n) + " lines done");
         }
         return n;
-    }
-
-    private static JsonNode parse(String line, int lineNumber) {
-        try {
-            return JsonResults.JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new AlbertException("input line " + lineNumber + " is not JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private static BufferedReader open(String file) throws IOException {
-        try {
-            InputStream in = Files.newInputStream(Path.of(file));
-            return new BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            throw new AlbertException("input file not found: " + file);
-        }
     }
 
     /** A string field of a JSON Lines input, or the line itself when it is a JSON string. */

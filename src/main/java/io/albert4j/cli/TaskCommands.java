@@ -1,8 +1,10 @@
 package io.albert4j.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.AlbertException;
 import io.albert4j.pipeline.Aggregation;
+import io.albert4j.pipeline.Entity;
 import io.albert4j.pipeline.FeatureExtractionPipeline;
 import io.albert4j.pipeline.FillMaskPipeline;
 import io.albert4j.pipeline.MultipleChoicePipeline;
@@ -13,6 +15,7 @@ import io.albert4j.pipeline.ScoreFunction;
 import io.albert4j.pipeline.SentenceOrderPipeline;
 import io.albert4j.pipeline.TextClassificationPipeline;
 import io.albert4j.pipeline.TokenClassificationPipeline;
+import io.albert4j.pipeline.ZeroShotClassificationPipeline;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,29 +23,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** The pipeline subcommands: fill-mask, classify, qa, ner, embed, sop, choose. */
+/** The pipeline subcommands: fill-mask, classify, zero-shot-classification, qa, ner, embed, sop, choose. */
 final class TaskCommands {
     private TaskCommands() {
     }
 
-    /** {@code fill-mask [--top-k N] [--targets a,b] TEXT}. */
+    /**
+     * {@code fill-mask [--top-k N] [--target T]... [--targets a,b | --targets '["a","b"]'] TEXT}: a target
+     * that holds a comma is given with a repeated {@code --target} or in a JSON list.
+     */
     static final class FillMask extends TaskCommand {
         public String name() {
             return "fill-mask";
         }
 
         public String usage() {
-            return "[--model DIR] [--top-k N] [--targets a,b] [--input FILE|-] TEXT";
+            return "[--model DIR|ID] [--top-k N] [--target T]... [--targets a,b|JSON_LIST] [--input FILE|-] TEXT";
         }
 
         Set<String> taskOptions() {
-            return Set.of("--top-k", "--targets");
+            return Set.of("--top-k", "--targets", "--target");
         }
 
         Task prepare(LoadedModel loaded, CliArgs args) {
             FillMaskPipeline pipeline = new FillMaskPipeline(loaded.model(), loaded.tokenizer());
             int topK = args.intValue("--top-k", FillMaskPipeline.DEFAULT_TOP_K);
-            List<String> targets = args.value("--targets") == null ? null : splitList(args.value("--targets"));
+            List<String> targets = targets(args);
             return new Task() {
                 public JsonNode single(CliArgs a) {
                     return JsonResults.fillMask(pipeline.fill(a.text(), topK, targets));
@@ -56,6 +62,37 @@ final class TaskCommands {
         }
     }
 
+    /** The union of {@code --target} values and {@code --targets} (comma-separated or a JSON list), or null. */
+    static List<String> targets(CliArgs args) {
+        List<String> targets = new ArrayList<>(args.values("--target"));
+        String list = args.value("--targets");
+        if (list != null) {
+            targets.addAll(list.strip().startsWith("[") ? jsonStrings(list, "--targets") : splitList(list));
+        }
+        return targets.isEmpty() && list == null ? null : targets;
+    }
+
+    private static List<String> jsonStrings(String json, String option) {
+        JsonNode node;
+        try {
+            node = JsonResults.JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new CliException(option + " starts with [ but is not a JSON list: " + e.getOriginalMessage()
+                    + " (give such a target with --target)");
+        }
+        if (!node.isArray()) {
+            throw new CliException(option + " starts with [ but is not a JSON list");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : node) {
+            if (!item.isTextual()) {
+                throw new CliException(option + " must list strings, found " + item);
+            }
+            out.add(item.textValue());
+        }
+        return out;
+    }
+
     /** {@code classify [--pair TEXT_B] [--top-k N|all] [--function softmax|sigmoid|none] TEXT}. */
     static final class Classify extends TaskCommand {
         public String name() {
@@ -63,7 +100,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] [--pair TEXT_B] [--top-k N|all] [--function softmax|sigmoid|none] [--input FILE|-] TEXT";
+            return "[--model DIR|ID] [--pair TEXT_B] [--top-k N|all] [--function softmax|sigmoid|none] [--input FILE|-] TEXT";
         }
 
         Set<String> taskOptions() {
@@ -107,6 +144,52 @@ final class TaskCommands {
         }
     }
 
+    /**
+     * {@code zero-shot-classification --candidate-labels a,b [--multi-label] [--hypothesis-template T] TEXT}:
+     * one {@code {"sequence", "labels", "scores"}} per text.
+     */
+    static final class ZeroShot extends TaskCommand {
+        public String name() {
+            return "zero-shot-classification";
+        }
+
+        public String usage() {
+            return "[--model DIR] --candidate-labels a,b,... [--multi-label] [--hypothesis-template \"This example is {}.\"] "
+                    + "[--input FILE|-] TEXT";
+        }
+
+        Set<String> taskOptions() {
+            return Set.of("--candidate-labels", "--hypothesis-template");
+        }
+
+        @Override
+        public Set<String> flags() {
+            return Set.of("--multi-label");
+        }
+
+        Task prepare(LoadedModel loaded, CliArgs args) {
+            ZeroShotClassificationPipeline pipeline = new ZeroShotClassificationPipeline(loaded.model(), loaded.tokenizer());
+            String labelsOption = args.value("--candidate-labels");
+            if (labelsOption == null || splitList(labelsOption).stream().allMatch(String::isEmpty)) {
+                throw new CliException("zero-shot-classification: --candidate-labels a,b,... is required");
+            }
+            List<String> labels = splitList(labelsOption).stream().filter(l -> !l.isEmpty()).toList();
+            String template = args.value("--hypothesis-template", ZeroShotClassificationPipeline.DEFAULT_HYPOTHESIS_TEMPLATE);
+            boolean multiLabel = args.flag("--multi-label");
+            return new Task() {
+                public JsonNode single(CliArgs a) {
+                    return JsonResults.zeroShot(pipeline.classify(a.text(), labels, template, multiLabel));
+                }
+
+                public List<JsonNode> lines(List<JsonNode> inputs) {
+                    List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
+                    return pipeline.classify(texts, labels, template, multiLabel).stream()
+                            .map(r -> (JsonNode) JsonResults.zeroShot(r)).toList();
+                }
+            };
+        }
+    }
+
     /** {@code qa --question Q --context C [options]}. */
     static final class QuestionAnswering extends TaskCommand {
         public String name() {
@@ -114,7 +197,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] --question Q --context C [--top-k N] [--max-answer-len N] [--max-seq-len N] "
+            return "[--model DIR|ID] --question Q --context C [--top-k N] [--max-answer-len N] [--max-seq-len N] "
                     + "[--doc-stride N] [--handle-impossible-answer] [--input FILE|-]";
         }
 
@@ -141,11 +224,12 @@ final class TaskCommands {
                     if (a.value("--question") == null || a.value("--context") == null) {
                         throw new CliException("qa: --question and --context are required");
                     }
-                    return JsonResults.answers(pipeline.answer(a.value("--question"), a.value("--context"), options));
+                    return JsonResults.answers(a.value("--context"),
+                            pipeline.answer(a.value("--question"), a.value("--context"), options));
                 }
 
                 public List<JsonNode> lines(List<JsonNode> inputs) {
-                    return inputs.stream().map(l -> JsonResults.answers(
+                    return inputs.stream().map(l -> JsonResults.answers(field(l, "context"),
                             pipeline.answer(field(l, "question"), field(l, "context"), options))).toList();
                 }
             };
@@ -159,7 +243,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] [--aggregation none|simple|first|average|max] [--ignore-labels O,...] [--input FILE|-] TEXT";
+            return "[--model DIR|ID] [--aggregation none|simple|first|average|max] [--ignore-labels O,...] [--input FILE|-] TEXT";
         }
 
         Set<String> taskOptions() {
@@ -174,13 +258,17 @@ final class TaskCommands {
                     : splitList(ignore);
             return new Task() {
                 public JsonNode single(CliArgs a) {
-                    return JsonResults.entities(pipeline.tag(a.text(), aggregation, ignoreLabels));
+                    return JsonResults.entities(a.text(), pipeline.tag(a.text(), aggregation, ignoreLabels));
                 }
 
                 public List<JsonNode> lines(List<JsonNode> inputs) {
                     List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
-                    return pipeline.tag(texts, aggregation, ignoreLabels).stream()
-                            .map(e -> (JsonNode) JsonResults.entities(e)).toList();
+                    List<List<Entity>> tagged = pipeline.tag(texts, aggregation, ignoreLabels);
+                    List<JsonNode> out = new ArrayList<>();
+                    for (int i = 0; i < texts.size(); i++) {
+                        out.add(JsonResults.entities(texts.get(i), tagged.get(i)));
+                    }
+                    return out;
                 }
             };
         }
@@ -193,7 +281,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] [--pooling cls|mean|pooler|none] [--normalize] [--input FILE|-] TEXT...";
+            return "[--model DIR|ID] [--pooling cls|mean|pooler|none] [--normalize] [--input FILE|-] TEXT...";
         }
 
         Set<String> taskOptions() {
@@ -246,7 +334,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] --pair TEXT_B [--input FILE|-] TEXT";
+            return "[--model DIR|ID] --pair TEXT_B [--input FILE|-] TEXT";
         }
 
         Set<String> taskOptions() {
@@ -279,7 +367,7 @@ final class TaskCommands {
         }
 
         public String usage() {
-            return "[--model DIR] --prompt P --choice C1 --choice C2 ... [--input FILE|-]";
+            return "[--model DIR|ID] --prompt P --choice C1 --choice C2 ... [--input FILE|-]";
         }
 
         Set<String> taskOptions() {

@@ -38,6 +38,12 @@ import java.util.TreeMap;
  * @param id2label              {@code id2label}, indexed by class id ({@code num_labels} entries)
  * @param problemType           {@code problem_type}, or null when absent
  * @param architectures         {@code architectures}, possibly empty
+ * @param tieWordEmbeddings     {@code tie_word_embeddings} (default true, written explicitly by
+ *                              transformers 5): the masked-LM decoder is the word embeddings; when
+ *                              false the checkpoint's own {@code predictions.decoder.weight} is used
+ *
+ * <p>{@code torch_dtype} (transformers 4) and {@code dtype} (transformers 5) are read by nobody:
+ * weights stored in float16, bfloat16 or float64 are computed in float32, as the goldens are.
  */
 public record AlbertConfig(
         int vocabSize,
@@ -54,7 +60,8 @@ public record AlbertConfig(
         double layerNormEps,
         List<String> id2label,
         String problemType,
-        List<String> architectures) {
+        List<String> architectures,
+        boolean tieWordEmbeddings) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DEFAULT_NUM_LABELS = 2;
@@ -62,7 +69,7 @@ public record AlbertConfig(
     public AlbertConfig(int vocabSize, int embeddingSize, int hiddenSize, int numAttentionHeads, int intermediateSize,
                         int numHiddenLayers, int numHiddenGroups, int innerGroupNum, Activation hiddenAct,
                         int maxPositionEmbeddings, int typeVocabSize, double layerNormEps, List<String> id2label,
-                        String problemType, List<String> architectures) {
+                        String problemType, List<String> architectures, boolean tieWordEmbeddings) {
         this.vocabSize = vocabSize;
         this.embeddingSize = embeddingSize;
         this.hiddenSize = hiddenSize;
@@ -75,6 +82,7 @@ public record AlbertConfig(
         this.maxPositionEmbeddings = maxPositionEmbeddings;
         this.typeVocabSize = typeVocabSize;
         this.layerNormEps = layerNormEps;
+        this.tieWordEmbeddings = tieWordEmbeddings;
         this.id2label = List.copyOf(id2label);
         this.problemType = problemType;
         this.architectures = List.copyOf(architectures);
@@ -125,7 +133,8 @@ public record AlbertConfig(
                 r.number("layer_norm_eps", 1e-12),
                 r.labels(),
                 r.string("problem_type", null),
-                r.strings("architectures"));
+                r.strings("architectures"),
+                r.bool("tie_word_embeddings", true));
     }
 
     public int numLabels() {
@@ -201,6 +210,17 @@ public record AlbertConfig(
                 throw new AlbertException(source + ": " + key + " must be a number, found " + n);
             }
             return n.doubleValue();
+        }
+
+        boolean bool(String key, boolean fallback) {
+            JsonNode n = root.get(key);
+            if (n == null || n.isNull()) {
+                return fallback;
+            }
+            if (!n.isBoolean()) {
+                throw new AlbertException(source + ": " + key + " must be true or false, found " + n);
+            }
+            return n.booleanValue();
         }
 
         String string(String key, String fallback) {

@@ -29,7 +29,7 @@ final class AlbertAttention {
         Linear query = Linear.load(weights, prefix + "query", h, h);
         Linear key = Linear.load(weights, prefix + "key", h, h);
         Linear value = Linear.load(weights, prefix + "value", h, h);
-        queryKeyValue = new Linear(Nd4j.concat(0, query.weight, key.weight, value.weight),
+        queryKeyValue = new Linear(weights.own(Nd4j.concat(0, query.weight, key.weight, value.weight)),
                 concat(query.bias, key.bias, value.bias));
         dense = Linear.load(weights, prefix + "dense", h, h);
         layerNorm = LayerNorm.load(weights, prefix + "LayerNorm", h, config.layerNormEps());

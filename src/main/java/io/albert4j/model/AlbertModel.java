@@ -4,6 +4,8 @@ import io.albert4j.AlbertException;
 import io.albert4j.checkpoint.StateDict;
 import io.albert4j.config.Activation;
 import io.albert4j.config.AlbertConfig;
+import io.albert4j.hub.HubModelResolver;
+import io.albert4j.hub.HubOptions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -11,9 +13,11 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loaded ALBERT checkpoint: the encoder ({@code AlbertEmbeddings}, {@code AlbertTransformer}),
@@ -24,12 +28,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * each {@link #forward} call keeps its activations to itself: intermediate buffers are reused from a
  * per-thread workspace (one set per calling thread, sized for the last shape that thread ran, so a
  * thread that ran a large batch holds about 60 MB per 1,024 tokens until it runs a smaller one or
- * calls {@link #releaseWorkspace()}), and every returned array is freshly allocated. After {@link #close()} a forward pass
- * fails with {@link IllegalStateException}; the off-heap weights are freed once the model is
- * unreachable. Closing twice is harmless.
+ * calls {@link #releaseWorkspace()}), and every returned array is freshly allocated (the caller's:
+ * {@link #close()} does not free outputs).
+ *
+ * <p>{@link #close()} frees the model's off-heap memory at once: its weights and the activation
+ * buffers of every thread that ran it (ND4J would otherwise free them only when the garbage collector
+ * finds them, which a load/close loop outruns). A close while other threads are inside
+ * {@link #forward} waits for those passes to finish, then frees; a forward pass that starts after
+ * close fails with {@link IllegalStateException} ("model is closed"). Closing twice is harmless.
  *
  * <pre>{@code
- * try (AlbertModel model = AlbertModel.load(Path.of("albert-base-v2"))) {
+ * try (AlbertModel model = AlbertModel.fromPretrained("albert-base-v2")) { // or load(Path.of("dir"))
  *     AlbertOutput out = model.forward(AlbertInput.of(new int[][] {{2, 10975, 15, 51, 1952, 25, 10901, 3}}));
  *     INDArray hidden = out.lastHiddenState(); // [1, 8, 768]
  * }
@@ -39,6 +48,17 @@ public final class AlbertModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlbertModel.class);
     /** Keys Hugging Face ties to others on load; their stored copies are never read. */
     private static final Set<String> TIED_KEYS = Set.of("predictions.decoder.weight", "predictions.decoder.bias");
+    /** ND4J's switch for the backend details it logs at INFO when it starts. */
+    static final String ND4J_LOG_INITIALIZATION = "org.nd4j.log.initialization";
+
+    static {
+        // A library should not print about ten lines of ND4J backend details into an application's
+        // INFO log; this runs before the first load touches ND4J. -Dorg.nd4j.log.initialization=true
+        // brings them back.
+        if (System.getProperty(ND4J_LOG_INITIALIZATION) == null) {
+            System.setProperty(ND4J_LOG_INITIALIZATION, "false");
+        }
+    }
 
     private final AlbertConfig config;
     private final Architecture architecture;
@@ -47,9 +67,18 @@ public final class AlbertModel implements AutoCloseable {
     private final Linear pooler;          // [hidden, hidden] or null
     private final AlbertMLMHead maskedLm; // null unless the architecture has it
     private final Linear head;            // task classifier (sop / classifier / qa_outputs) or null
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Forward passes (and masked-LM logits computed later from their outputs) against close. */
+    private final Lifecycle lifecycle = new Lifecycle();
+    /** Off-heap weights (and arrays derived from them), freed by close. */
+    private final List<INDArray> ownedArrays;
+    /** Every thread's workspace, so that close can free them all. */
+    private final Set<Workspace> allWorkspaces = ConcurrentHashMap.newKeySet();
     /** Per-thread activation buffers, reused by every forward pass of the same shape on a thread. */
-    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(() -> {
+        Workspace ws = new Workspace();
+        allWorkspaces.add(ws);
+        return ws;
+    });
 
     private AlbertModel(AlbertConfig config, Architecture architecture, StateDict weights) {
         this.config = config;
@@ -58,7 +87,7 @@ public final class AlbertModel implements AutoCloseable {
         embeddings = new AlbertEmbeddings(weights, config);
         transformer = new AlbertTransformer(weights, config);
         pooler = loadPooler(weights, architecture, h);
-        maskedLm = architecture.hasMaskedLm() ? new AlbertMLMHead(weights, config, embeddings.wordEmbeddings) : null;
+        maskedLm = architecture.hasMaskedLm() ? new AlbertMLMHead(weights, config, embeddings.wordEmbeddings, lifecycle) : null;
         head = switch (architecture) {
             case ALBERT_MODEL, MASKED_LM -> null;
             case PRE_TRAINING -> Linear.load(weights, "sop_classifier.classifier", h, 2);
@@ -66,6 +95,22 @@ public final class AlbertModel implements AutoCloseable {
             case QUESTION_ANSWERING -> Linear.load(weights, "qa_outputs", h, 2);
             case MULTIPLE_CHOICE -> Linear.load(weights, "classifier", h, 1);
         };
+        ownedArrays = weights.createdArrays();
+    }
+
+    /**
+     * Loads a checkpoint directory, or a Hugging Face Hub id ({@code albert-base-v2},
+     * {@code org/name@revision}) through Hugging Face's cache, with the head its config.json names.
+     * A path that exists is loaded without touching the network; an id is resolved with
+     * {@link HubOptions#fromEnvironment()} (see {@link HubModelResolver}).
+     */
+    public static AlbertModel fromPretrained(String modelIdOrPath) {
+        return fromPretrained(modelIdOrPath, HubOptions.fromEnvironment());
+    }
+
+    /** Like {@link #fromPretrained(String)}, with the given Hub options (cache, token, revision, offline). */
+    public static AlbertModel fromPretrained(String modelIdOrPath, HubOptions hub) {
+        return load(new HubModelResolver(hub).resolve(modelIdOrPath));
     }
 
     /** Loads a checkpoint directory with the head its config.json names. */
@@ -89,7 +134,7 @@ public final class AlbertModel implements AutoCloseable {
             if (!unused.isEmpty() && chosen != Architecture.ALBERT_MODEL) {
                 LOG.warn("{}: unexpected keys not used by {}: {}", weights.source(), chosen.className(), unused);
             }
-            LOG.info("loaded {} from {}", chosen.className(), checkpointDir);
+            LOG.debug("loaded {} from {}", chosen.className(), checkpointDir);
             return model;
         }
     }
@@ -112,9 +157,10 @@ public final class AlbertModel implements AutoCloseable {
      * every layer's hidden state, as Hugging Face's {@code output_hidden_states=True}.
      */
     public AlbertOutput forward(AlbertInput input, boolean outputHiddenStates) {
-        if (closed.get()) {
-            throw new IllegalStateException("model is closed");
-        }
+        return lifecycle.use(() -> run(input, outputHiddenStates));
+    }
+
+    private AlbertOutput run(AlbertInput input, boolean outputHiddenStates) {
         int rows = input.rows();
         int seq = input.seqLength();
         float[][] mask = additiveMask(input.attentionMask());
@@ -142,15 +188,35 @@ public final class AlbertModel implements AutoCloseable {
                 states == null ? null : states.stream().map(s -> asBatch(s, rows, seq)).toList(), maskedLm);
     }
 
-    /** Drops the calling thread's reusable activation buffers (the next forward pass reallocates them). */
-    public void releaseWorkspace() {
-        workspaces.get().clear();
+    /** The off-heap arrays close frees (for tests). */
+    List<INDArray> ownedArrays() {
+        return ownedArrays;
     }
 
-    /** Marks the model closed: later forward passes fail. Idempotent. */
+    /** Drops the calling thread's reusable activation buffers (the next forward pass reallocates them). */
+    public void releaseWorkspace() {
+        lifecycle.use(() -> {
+            workspaces.get().clear();
+            return null;
+        });
+    }
+
+    /**
+     * Frees the weights and every thread's activation buffers now, after waiting for forward passes
+     * in progress; later forward passes fail. Idempotent.
+     */
     @Override
     public void close() {
-        closed.set(true);
+        lifecycle.close(() -> {
+            allWorkspaces.forEach(Workspace::clear);
+            allWorkspaces.clear();
+            Set<INDArray> freed = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (INDArray a : ownedArrays) {
+                if (freed.add(a) && !a.wasClosed()) {
+                    a.close();
+                }
+            }
+        });
     }
 
     private static Linear loadPooler(StateDict weights, Architecture architecture, int h) {

@@ -3,6 +3,7 @@ package io.albert4j.pipeline;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.model.Architecture;
 import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.tokenizer.TokenizerMode;
 import io.albert4j.tokenizer.EncodeOptions;
 import io.albert4j.tokenizer.Encoding;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,8 +18,15 @@ import java.util.Set;
  * Hugging Face's token-classification (NER) pipeline for AlbertForTokenClassification, with its
  * aggregation strategies and ignore_labels. Token scores are the softmax of each token's logits.
  * A token continues the previous word when the characters around its start hold no space (Hugging
- * Face's heuristic for tokenizers without word boundaries, which SentencePiece is).
- * Grouped entities' text is their tokens decoded together.
+ * Face's fallback heuristic for tokenizers without a continuing-subword prefix, which ALBERT's
+ * are); an unknown token always starts a word.
+ *
+ * <p>With a fast tokenizer ({@link AlbertTokenizer#mode()} {@code FAST}) the words are what transformers 5
+ * reports: a token's {@code word} is its piece, or for {@code <unk>} the original text under its
+ * offsets; a word's and a group's text is their tokens' {@code convert_tokens_to_string} (so a
+ * group of first/average/max words joins them without spaces, as transformers does). With a slow
+ * tokenizer, transformers 4's: {@code <unk>} stays {@code <unk>} and a group's text is its tokens'
+ * {@code convert_tokens_to_string} (no clean-up: {@code "hello , world"}).
  *
  * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.
  */
@@ -51,8 +59,8 @@ public final class TokenClassificationPipeline {
             float[][] rows = logits.get(NDArrayIndex.point(b), NDArrayIndex.all(), NDArrayIndex.all()).toFloatMatrix();
             List<TaggedToken> tokens = taggedTokens(texts.get(b), encodings.get(b), rows);
             List<Entity> entities = switch (aggregation) {
-                case NONE -> tokens.stream().map(t -> labelled(List.of(t), t.scores)).map(this::tokenEntity).toList();
-                case SIMPLE -> group(tokens.stream().map(t -> labelled(List.of(t), t.scores)).toList());
+                case NONE -> tokens.stream().map(this::labelled).map(this::tokenEntity).toList();
+                case SIMPLE -> group(tokens.stream().map(this::labelled).toList());
                 case FIRST, AVERAGE, MAX -> group(words(tokens, aggregation));
             };
             results.add(entities.stream().filter(e -> !ignored.contains(e.label())).toList());
@@ -60,12 +68,12 @@ public final class TokenClassificationPipeline {
         return results;
     }
 
-    /** One real token of the text with its label probabilities. */
-    private record TaggedToken(int index, int id, float[] scores, int start, int end, boolean subword) {
+    /** One real token of the text with its label probabilities and its word as the pipeline reports it. */
+    private record TaggedToken(int index, int id, String word, float[] scores, int start, int end, boolean subword) {
     }
 
-    /** A token or word with its chosen label. */
-    private record Labelled(List<TaggedToken> tokens, String label, float score) {
+    /** A token or word with its chosen label; {@code word} is its text as transformers reports it. */
+    private record Labelled(List<TaggedToken> tokens, String word, String label, float score) {
         int start() {
             return tokens.get(0).start;
         }
@@ -83,22 +91,30 @@ public final class TokenClassificationPipeline {
             }
             int id = encoding.inputIds()[i];
             int start = encoding.starts()[i];
-            boolean subword = id != tokenizer.unkId() && start > 0
+            int end = encoding.ends()[i];
+            boolean unknown = id == tokenizer.unkId();
+            boolean subword = !unknown && start > 0
                     && text.substring(start - 1, Math.min(text.length(), start + 1)).indexOf(' ') < 0;
-            tokens.add(new TaggedToken(i, id, Scores.softmax(logits[i]), start, encoding.ends()[i], subword));
+            String word = unknown && tokenizer.mode() == TokenizerMode.FAST ? text.substring(start, end) : tokenizer.idToToken(id);
+            tokens.add(new TaggedToken(i, id, word, Scores.softmax(logits[i]), start, end, subword));
         }
         return tokens;
     }
 
-    private Labelled labelled(List<TaggedToken> tokens, float[] scores) {
+    /** One token with its own label. */
+    private Labelled labelled(TaggedToken token) {
+        return labelled(List.of(token), token.word, token.scores);
+    }
+
+    private Labelled labelled(List<TaggedToken> tokens, String word, float[] scores) {
         int best = Scores.argmax(scores);
-        return new Labelled(tokens, model.config().id2label().get(best), scores[best]);
+        return new Labelled(tokens, word, model.config().id2label().get(best), scores[best]);
     }
 
     /** Without aggregation the word is the SentencePiece token itself, as Hugging Face reports it. */
     private Entity tokenEntity(Labelled l) {
         TaggedToken t = l.tokens.get(0);
-        return new Entity(l.label, l.score, t.index, tokenizer.idToToken(t.id), t.start, t.end, false);
+        return new Entity(l.label, l.score, t.index, l.word, t.start, t.end, false);
     }
 
     /** Hugging Face's aggregate_words: each word (a token and its subword continuations) labelled once. */
@@ -125,7 +141,7 @@ public final class TokenClassificationPipeline {
                     .orElseThrow().scores;
             default -> average(tokens.stream().map(TaggedToken::scores).toList());
         };
-        return labelled(tokens, scores);
+        return labelled(tokens, FastWords.tokensToString(tokens.stream().map(TaggedToken::word).toList()), scores);
     }
 
     /** Hugging Face's group_entities: adjacent entities with one tag, a B- tag starting a new group. */
@@ -150,12 +166,30 @@ public final class TokenClassificationPipeline {
 
     private Entity groupOf(List<Labelled> members) {
         double score = members.stream().mapToDouble(Labelled::score).average().orElseThrow();
-        int[] ids = members.stream().flatMap(m -> m.tokens.stream()).mapToInt(TaggedToken::id).toArray();
-        return new Entity(tag(members.get(0).label), score, -1, tokenizer.decode(ids, false),
+        String word;
+        if (tokenizer.mode() == TokenizerMode.FAST) {
+            word = FastWords.tokensToString(members.stream().map(Labelled::word).toList());
+        } else {
+            word = tokenizer.convertIdsToString(members.stream().flatMap(m -> m.tokens.stream())
+                    .mapToInt(TaggedToken::id).toArray());
+        }
+        return new Entity(groupName(members.get(0).label), score, -1, word,
                 members.get(0).start(), members.get(members.size() - 1).end(), true);
     }
 
-    /** The tag without its B-/I- prefix. */
+    /**
+     * The name of a group: the label after its first "-", whatever the prefix (B-, I-, S-, E-, L-, U-),
+     * as {@code label.split("-", 1)[-1]} in Hugging Face's group_sub_entities.
+     */
+    private static String groupName(String label) {
+        int dash = label.indexOf('-');
+        return dash < 0 ? label : label.substring(dash + 1);
+    }
+
+    /**
+     * The tag that decides grouping (Hugging Face's get_tag): B-/I- stripped; any other label,
+     * S-ORG included, is its own tag and continues a group of the same label.
+     */
     private static String tag(String label) {
         return label.startsWith("B-") || label.startsWith("I-") ? label.substring(2) : label;
     }

@@ -2,33 +2,45 @@ package io.albert4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.albert4j.AlbertException;
+import io.albert4j.Albert4j;
 import io.albert4j.cli.JsonResults;
 import io.albert4j.config.AlbertConfig;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.model.Architecture;
 import io.albert4j.tokenizer.AlbertTokenizer;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An HTTP server for one ALBERT checkpoint that speaks Hugging Face's Inference API (the wire format
@@ -45,12 +57,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Requests that arrive together are run as one forward pass (dynamic batching, see
  * {@link ServerOptions#maxWaitMs()} and {@link ServerOptions#maxBatch()}). Errors are JSON
  * {@code {"error": "..."}}: 400 for malformed JSON, wrong fields or input the model refuses, 404 for
- * an unknown route, 405 for a wrong method, 413 for a body over {@link ServerOptions#maxBodyBytes()} or
- * more inputs than {@link ServerOptions#maxInputs()},
- * 503 with {@code Retry-After} when the queue is full or the server is stopping; 500 only for a bug.
+ * an unknown route, 405 for a wrong method, 408 for a body not received within
+ * {@link ServerOptions#requestTimeoutMs()}, 413 for a request over one of the budgets (body bytes,
+ * inputs, tokens, output size: see {@link ServerOptions}), 503 with {@code Retry-After} when the queue
+ * is full or the server is stopping; 500 only for a bug or an out-of-memory error, with a generic
+ * message and a reference to the logged details (the server keeps serving).
  *
- * <p>The HTTP layer is the JDK's own {@code com.sun.net.httpserver}: no dependency, HTTP/1.1 with
- * keep-alive, a configurable worker pool; handlers answer asynchronously once their batch is done.
+ * <p>The HTTP layer is Jetty 12 (its core API, no servlets): request headers are parsed without
+ * holding a thread, the body is read asynchronously, and idle connections are closed after
+ * {@link ServerOptions#idleTimeoutMs()}, so slow or stalled clients hold a connection (at most
+ * {@link ServerOptions#maxConnections()} of them) but never a thread. Inference runs on the batching
+ * thread only; HTTP threads read, parse and tokenize requests and write responses.
  *
  * <p>Thread-safe: all methods may be called from any thread. {@link #stop()} is idempotent; calls
  * made while another thread stops the server wait until it has stopped.
@@ -65,15 +82,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AlbertServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlbertServer.class);
     private static final String RETRY_AFTER_SECONDS = "1";
-
-    static {
-        // The JDK server writes a response's headers and body separately; with Nagle's algorithm on,
-        // the body then waits for the client's delayed ACK (about 40 ms per request). The JDK reads
-        // this property once, when its first server is created; an explicit setting is respected.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
+    private static final AtomicLong INCIDENTS = new AtomicLong();
 
     private final ServerOptions options;
     private final AlbertModel model;
@@ -81,8 +90,9 @@ public final class AlbertServer implements AutoCloseable {
     private final ServedTask task;
     private final Counters counters = new Counters();
     private final Batcher batcher;
-    private final ThreadPoolExecutor executor;
-    private final HttpServer http;
+    private final QueuedThreadPool threads;
+    private final Server http;
+    private final ServerConnector connector;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean stopStarted = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -92,23 +102,42 @@ public final class AlbertServer implements AutoCloseable {
         this.options = options;
         this.model = model;
         this.tokenizer = tokenizer;
-        this.task = ServedTask.of(model, tokenizer);
+        this.task = ServedTask.of(model, tokenizer, options);
+        batcher = new Batcher(options.queueSize(), options.maxBatch(), options.maxBatchTokens(), options.maxWaitMs(),
+                counters);
+        // the HTTP workers plus Jetty's acceptor and selector, which it leases from the same pool
+        threads = new QueuedThreadPool(options.threads() + 4, Math.min(options.threads() + 4, 4));
+        threads.setName("albert-http");
+        threads.setDaemon(true);
+        http = new Server(threads);
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        config.setSendXPoweredBy(false);
+        connector = new ServerConnector(http, 1, 1, new HttpConnectionFactory(config));
+        connector.setHost(options.host());
+        connector.setPort(options.port());
+        connector.setIdleTimeout(options.idleTimeoutMs());
+        http.addConnector(connector);
+        http.addBean(new NetworkConnectionLimit(options.maxConnections(), connector));
+        http.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                AlbertServer.this.handle(new Call(request, response, callback));
+                return true;
+            }
+        });
+        http.setErrorHandler(this::protocolError);
         try {
-            http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
-        } catch (IOException e) {
+            http.start();
+        } catch (Exception e) {
+            batcher.close();
+            try {
+                http.stop();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw new AlbertException("cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
         }
-        batcher = new Batcher(options.queueSize(), options.maxBatch(), options.maxWaitMs(), counters);
-        AtomicInteger threadNumber = new AtomicInteger();
-        executor = new ThreadPoolExecutor(options.threads(), options.threads(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "albert-http-" + threadNumber.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        http.setExecutor(executor);
-        http.createContext("/", this::handle);
-        http.start();
     }
 
     /**
@@ -120,7 +149,7 @@ public final class AlbertServer implements AutoCloseable {
         AlbertModel model = AlbertModel.load(options.modelDir());
         AlbertTokenizer tokenizer = null;
         try {
-            tokenizer = AlbertTokenizer.load(options.modelDir());
+            tokenizer = AlbertTokenizer.load(options.modelDir(), options.tokenizerMode());
             AlbertServer server = new AlbertServer(options, model, tokenizer);
             LOG.info("serving {} ({}) from {} on {}", server.task.name(), model.architecture().className(),
                     options.modelDir(), server.uri());
@@ -136,7 +165,7 @@ public final class AlbertServer implements AutoCloseable {
 
     /** The port the server listens on (the chosen one when the options asked for 0). */
     public int port() {
-        return http.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /** {@code http://host:port/}, the URL to give {@code InferenceClient(model=...)}. */
@@ -173,14 +202,12 @@ public final class AlbertServer implements AutoCloseable {
                 LOG.warn("stopping with {} requests still in flight after {} ms", inFlight.get(),
                         options.shutdownTimeoutMs());
             }
-            http.stop(0);
-            batcher.close();
-            executor.shutdown();
             try {
-                executor.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                http.stop();
+            } catch (Exception e) {
+                LOG.warn("stopping the HTTP server: {}", e.toString());
             }
+            batcher.close();
             tokenizer.close();
             model.close();
             LOG.info("stopped after {} requests", counters.requests.get());
@@ -204,50 +231,64 @@ public final class AlbertServer implements AutoCloseable {
 
     /** One exchange, answered exactly once. */
     private final class Call {
-        final HttpExchange exchange;
+        final Request request;
+        final Response response;
+        final Callback callback;
+        final String path;
+        final String method;
         final boolean inference;
         private final AtomicBoolean answered = new AtomicBoolean();
 
-        Call(HttpExchange exchange, boolean inference) {
-            this.exchange = exchange;
-            this.inference = inference;
+        Call(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.path = request.getHttpURI().getPath() == null ? "/" : request.getHttpURI().getPath();
+            this.method = request.getMethod();
+            this.inference = path.equals("/") || (path.startsWith("/models/") && path.length() > "/models/".length());
+            inFlight.incrementAndGet();
         }
 
         void send(int status, JsonNode body) {
             if (!answered.compareAndSet(false, true)) {
                 return;
             }
+            byte[] bytes;
             try {
-                byte[] bytes = JsonResults.JSON.writeValueAsBytes(body);
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
-                if (status == 503) {
-                    exchange.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
-                }
-                if (stopping || status == 413) {
-                    exchange.getResponseHeaders().set("Connection", "close");
-                }
-                exchange.sendResponseHeaders(status, bytes.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(bytes);
-                }
-            } catch (IOException e) {
-                LOG.debug("could not send the response: {}", e.toString());
-            } finally {
-                exchange.close();
-                count(status);
-                inFlight.decrementAndGet();
+                bytes = JsonResults.JSON.writeValueAsBytes(body);
+            } catch (IOException | RuntimeException e) {
+                AlbertException nonFinite = JsonResults.nonFinite(e);
+                status = 500;
+                bytes = errorBytes(nonFinite != null ? nonFinite.getMessage() : incident("writing the response", e));
             }
+            response.setStatus(status);
+            HttpFields.Mutable headers = response.getHeaders();
+            headers.put(HttpHeader.CONTENT_TYPE, "application/json");
+            if (status == 503) {
+                headers.put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            }
+            if (stopping || status == 413 || status == 408) {
+                headers.put(HttpHeader.CONNECTION, "close");
+            }
+            count(status);
+            response.write(true, ByteBuffer.wrap(bytes), Callback.from(() -> {
+                inFlight.decrementAndGet();
+                callback.succeeded();
+            }, failure -> {
+                inFlight.decrementAndGet();
+                LOG.debug("could not send the response: {}", failure.toString());
+                callback.failed(failure);
+            }));
         }
 
         void error(int status, String message) {
-            ObjectNode body = JsonResults.JSON.createObjectNode().put("error", message);
-            send(status, body);
+            send(status, JsonResults.JSON.createObjectNode().put("error", message));
         }
 
         private void count(int status) {
             if (status >= 500 && status != 503) {
                 counters.serverErrors.incrementAndGet();
-            } else if (inference) {
+            } else if (inference && method.equals("POST")) {
                 if (status == 200) {
                     counters.ok.incrementAndGet();
                 } else if (status == 503) {
@@ -259,65 +300,147 @@ public final class AlbertServer implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange exchange) {
-        inFlight.incrementAndGet();
-        String path = exchange.getRequestURI().getPath();
-        String method = exchange.getRequestMethod();
-        boolean inference = path.equals("/") || (path.startsWith("/models/") && path.length() > "/models/".length());
-        Call call = new Call(exchange, inference && method.equals("POST"));
+    private static byte[] errorBytes(String message) {
         try {
-            if (inference) {
-                requireMethod(exchange, "POST");
+            return JsonResults.JSON.writeValueAsBytes(JsonResults.JSON.createObjectNode().put("error", message));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a string field always serializes
+        }
+    }
+
+    /** Logs an unexpected failure with a reference number; the client gets only the reference. */
+    private static String incident(String what, Throwable e) {
+        long id = INCIDENTS.incrementAndGet();
+        LOG.error("incident {}: {} failed", id, what, e);
+        return "internal server error (incident " + id + " in the server log)";
+    }
+
+    private void handle(Call call) {
+        try {
+            if (call.inference) {
+                requireMethod(call, "POST");
                 infer(call);
-            } else if (path.equals("/health")) {
-                requireMethod(exchange, "GET");
+            } else if (call.path.equals("/health")) {
+                requireMethod(call, "GET");
                 call.send(stopping ? 503 : 200, JsonResults.JSON.createObjectNode().put("status", stopping ? "stopping" : "ok"));
-            } else if (path.equals("/info")) {
-                requireMethod(exchange, "GET");
+            } else if (call.path.equals("/info")) {
+                requireMethod(call, "GET");
                 call.send(200, info());
             } else {
-                throw new HttpError(404, "no route " + method + " " + path + "; routes: POST /, POST /models/{name}, "
-                        + "GET /health, GET /info");
+                throw new HttpError(404, "no route " + call.method + " " + AlbertException.quote(call.path)
+                        + "; routes: POST /, POST /models/{name}, GET /health, GET /info");
             }
         } catch (HttpError e) {
             call.error(e.status, e.getMessage());
         } catch (RuntimeException | Error e) {
-            LOG.error("{} {} failed", method, path, e);
-            call.error(500, "internal error: " + e);
+            call.error(500, incident(call.method + " " + call.path, e));
         }
     }
 
-    private static void requireMethod(HttpExchange exchange, String method) {
-        if (!exchange.getRequestMethod().equals(method)) {
-            exchange.getResponseHeaders().set("Allow", method);
-            throw new HttpError(405, exchange.getRequestMethod() + " is not allowed on " + exchange.getRequestURI().getPath()
-                    + "; use " + method);
+    private static void requireMethod(Call call, String method) {
+        if (!call.method.equals(method)) {
+            call.response.getHeaders().put(HttpHeader.ALLOW, method);
+            throw new HttpError(405, call.method + " is not allowed on " + AlbertException.quote(call.path) + "; use " + method);
         }
     }
 
+    /**
+     * Reads the body without holding a thread while bytes trickle in, then parses it on an HTTP
+     * thread and queues the job for the batcher. A body not complete within the request time-out is
+     * answered 408.
+     */
     private void infer(Call call) {
         counters.requests.incrementAndGet();
         if (stopping) {
             throw new HttpError(503, "server is shutting down");
         }
-        Batcher.Work work;
-        batcher.arriving().incrementAndGet();
-        try {
-            byte[] body = readBody(call.exchange);
-            Job job = task.parse(body);
-            if (job.inputs().size() > options.maxInputs()) {
-                throw new HttpError(413, "the request has " + job.inputs().size() + " inputs; the limit is "
-                        + options.maxInputs() + " (--max-inputs)");
-            }
-            work = new Batcher.Work(job);
-            if (!batcher.offer(work)) {
-                throw new HttpError(503, stopping ? "server is shutting down"
-                        : "the request queue is full (" + options.queueSize() + " waiting); retry later");
-            }
-        } finally {
-            batcher.arriving().decrementAndGet();
+        long limit = options.maxBodyBytes();
+        long declared = call.request.getLength();
+        if (declared > limit) {
+            throw tooLarge(declared + " bytes");
         }
-        work.result.whenCompleteAsync((results, failure) -> answer(call, work, results, failure), executor);
+        batcher.arriving().incrementAndGet();
+        CompletableFuture<byte[]> body = new CompletableFuture<>();
+        Scheduler.Task timeout = http.getScheduler().schedule(() -> body.completeExceptionally(new HttpError(408,
+                "the request body was not received within " + options.requestTimeoutMs() + " ms (--request-timeout-ms)")),
+                options.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        readBody(call.request, limit, body);
+        body.whenCompleteAsync((bytes, failure) -> {
+            timeout.cancel();
+            try {
+                if (failure != null) {
+                    throw bodyFailure(failure);
+                }
+                queue(call, bytes);
+            } catch (HttpError e) {
+                call.error(e.status, e.getMessage());
+            } catch (RuntimeException | Error e) {
+                call.error(500, incident("parsing a request", e));
+            } finally {
+                batcher.arriving().decrementAndGet();
+            }
+        }, threads);
+    }
+
+    /**
+     * Reads a body chunk by chunk as it arrives: no thread waits for a slow client (Jetty calls back
+     * when more is there). Completes {@code body} with the bytes, or exceptionally with a 413 once more
+     * than {@code limit} bytes came, or with the connection's failure.
+     */
+    private void readBody(Request request, long limit, CompletableFuture<byte[]> body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new Runnable() {
+            @Override
+            public void run() {
+                while (!body.isDone()) {
+                    Content.Chunk chunk = request.read();
+                    if (chunk == null) {
+                        request.demand(this);
+                        return;
+                    }
+                    if (Content.Chunk.isFailure(chunk)) {
+                        body.completeExceptionally(chunk.getFailure());
+                        return;
+                    }
+                    ByteBuffer bytes = chunk.getByteBuffer();
+                    if (out.size() + (long) bytes.remaining() > limit) {
+                        chunk.release();
+                        body.completeExceptionally(tooLarge("more than " + limit + " bytes"));
+                        return;
+                    }
+                    byte[] copy = new byte[bytes.remaining()];
+                    bytes.get(copy);
+                    out.write(copy, 0, copy.length);
+                    chunk.release();
+                    if (chunk.isLast()) {
+                        body.complete(out.toByteArray());
+                    }
+                }
+            }
+        }.run();
+    }
+
+    private static HttpError bodyFailure(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof HttpError e) {
+            return e;
+        }
+        return HttpError.badRequest("could not read the request body: it is malformed (a bad chunk size, say) or the "
+                + "connection ended early (" + AlbertException.quote(String.valueOf(cause.getMessage())) + ")");
+    }
+
+    private void queue(Call call, byte[] bytes) {
+        Job job = task.parse(bytes);
+        if (job.inputs().size() > options.maxInputs()) {
+            throw new HttpError(413, "the request has " + job.inputs().size() + " inputs; the limit is "
+                    + options.maxInputs() + " (--max-inputs)");
+        }
+        Batcher.Work work = new Batcher.Work(job);
+        if (!batcher.offer(work)) {
+            throw new HttpError(503, stopping ? "server is shutting down"
+                    : "the request queue is full (" + options.queueSize() + " waiting); retry later");
+        }
+        work.result.whenCompleteAsync((results, failure) -> answer(call, work, results, failure), threads);
     }
 
     private void answer(Call call, Batcher.Work work, List<?> results, Throwable failure) {
@@ -333,46 +456,28 @@ public final class AlbertServer implements AutoCloseable {
             } else if (cause instanceof AlbertException) {
                 call.error(400, cause.getMessage());
             } else {
-                LOG.error("inference failed", cause);
-                call.error(500, "internal error: " + cause);
+                call.error(500, incident("inference", cause));
             }
         } catch (RuntimeException | Error e) {
-            LOG.error("answering failed", e);
-            call.error(500, "internal error: " + e);
+            call.error(500, incident("answering", e));
         }
-    }
-
-    /** The body, refusing (413) one longer than the limit before or while reading it. */
-    private byte[] readBody(HttpExchange exchange) {
-        long limit = options.maxBodyBytes();
-        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > limit) {
-                    throw tooLarge(declared.trim() + " bytes");
-                }
-            } catch (NumberFormatException e) {
-                throw HttpError.badRequest("invalid Content-Length \"" + declared + "\"");
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try (InputStream in = exchange.getRequestBody()) {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                out.write(buffer, 0, n);
-                if (out.size() > limit) {
-                    throw tooLarge("more than " + limit + " bytes");
-                }
-            }
-        } catch (IOException e) {
-            throw HttpError.badRequest("could not read the request body: " + e.getMessage());
-        }
-        return out.toByteArray();
     }
 
     private HttpError tooLarge(String size) {
         return new HttpError(413, "request body of " + size + " exceeds the limit of " + options.maxBodyBytes()
                 + " bytes (--max-body-bytes)");
+    }
+
+    /** Jetty's own refusals (a malformed request line, headers too large, a bad chunk size) as JSON errors. */
+    private boolean protocolError(Request request, Response response, Callback callback) {
+        Object message = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
+        int status = response.getStatus() >= 400 ? response.getStatus() : 400;
+        String text = "bad request (HTTP " + status + ")" + (message == null ? "" : ": " + AlbertException.quote(message.toString()));
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        response.write(true, ByteBuffer.wrap(errorBytes(text)), callback);
+        return true;
     }
 
     private ObjectNode info() {
@@ -399,7 +504,7 @@ public final class AlbertServer implements AutoCloseable {
         }
         ObjectNode library = o.putObject("library");
         library.put("name", "albert4j");
-        library.put("version", libraryVersion());
+        library.put("version", Albert4j.version());
         ObjectNode limits = o.putObject("options");
         limits.put("threads", options.threads());
         limits.put("max_batch", options.maxBatch());
@@ -407,27 +512,16 @@ public final class AlbertServer implements AutoCloseable {
         limits.put("queue_size", options.queueSize());
         limits.put("max_body_bytes", options.maxBodyBytes());
         limits.put("max_inputs", options.maxInputs());
+        limits.put("max_request_tokens", options.maxRequestTokens());
+        limits.put("max_batch_tokens", options.maxBatchTokens());
+        limits.put("max_candidates", options.maxCandidates());
+        limits.put("max_output_floats", options.maxOutputFloats());
+        limits.put("max_connections", options.maxConnections());
+        limits.put("idle_timeout_ms", options.idleTimeoutMs());
+        limits.put("request_timeout_ms", options.requestTimeoutMs());
         limits.put("shutdown_timeout_ms", options.shutdownTimeoutMs());
         o.set("counters", counters.toJson(batcher.queued(), batcher.running()));
         return o;
-    }
-
-    /** The jar's version (its manifest or Maven properties), or "unknown" when run from classes. */
-    static String libraryVersion() {
-        String version = AlbertServer.class.getPackage().getImplementationVersion();
-        if (version != null) {
-            return version;
-        }
-        try (InputStream in = AlbertServer.class.getResourceAsStream("/META-INF/maven/io.albert4j/albert4j/pom.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                return p.getProperty("version", "unknown");
-            }
-        } catch (IOException e) {
-            LOG.debug("no Maven properties: {}", e.toString());
-        }
-        return "unknown";
     }
 
     private void awaitStopUninterruptibly() {

@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Dynamic batching: one thread takes requests from a bounded queue and runs those with the same
- * runner (task and parameters) as one forward pass of at most {@code maxBatch} sequences.
+ * runner (task and parameters) as one forward pass of at most {@code maxBatch} sequences and
+ * {@code maxBatchTokens} tokens (sequences × the longest, as padding makes them cost): a request whose
+ * inputs exceed either is run in several passes, so memory is bounded by the budget, not the request.
  *
  * <p>The window: the thread takes every request already queued. It waits for more, up to
  * {@code maxWait} after the first request was queued, only while more are evidently coming: a
@@ -42,10 +44,16 @@ final class Batcher implements AutoCloseable {
         int size() {
             return job.inputs().size();
         }
+
+        int longest(int unknown) {
+            return job.tokens().stream().mapToInt(t -> t > 0 ? t : unknown).max().orElse(unknown);
+        }
     }
 
     private final BlockingQueue<Work> queue;
     private final int maxBatch;
+    private final int maxBatchTokens;
+    private final int unknownTokens; // what an input of unknown length is assumed to cost
     private final long maxWaitNanos;
     private final Counters counters;
     private final AtomicInteger arriving = new AtomicInteger();
@@ -55,9 +63,11 @@ final class Batcher implements AutoCloseable {
     private volatile Work carried; // taken from the queue but left for the next batch (set by the batcher thread)
     private int lastBatchRequests = 1;
 
-    Batcher(int queueSize, int maxBatch, long maxWaitMs, Counters counters) {
+    Batcher(int queueSize, int maxBatch, int maxBatchTokens, long maxWaitMs, Counters counters) {
         this.queue = new ArrayBlockingQueue<>(queueSize);
         this.maxBatch = maxBatch;
+        this.maxBatchTokens = maxBatchTokens;
+        this.unknownTokens = Math.max(1, maxBatchTokens / maxBatch);
         this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
         this.counters = counters;
         this.thread = new Thread(this::loop, "albert-batcher");
@@ -118,6 +128,7 @@ final class Batcher implements AutoCloseable {
         List<Work> batch = new ArrayList<>();
         batch.add(first);
         int sequences = first.size();
+        int longest = first.longest(unknownTokens);
         long deadline = first.queuedNanos + maxWaitNanos;
         boolean batching = first.job.runner().batches();
         while (sequences < maxBatch) {
@@ -133,12 +144,14 @@ final class Batcher implements AutoCloseable {
                     continue;
                 }
             }
-            if (sequences + next.size() > maxBatch) {
+            int longer = Math.max(longest, next.longest(unknownTokens));
+            if (sequences + next.size() > maxBatch || (long) (sequences + next.size()) * longer > maxBatchTokens) {
                 carried = next;
                 break;
             }
             batch.add(next);
             sequences += next.size();
+            longest = longer;
         }
         lastBatchRequests = batch.size();
         return batch;
@@ -160,10 +173,14 @@ final class Batcher implements AutoCloseable {
 
     private void run(Runner runner, List<Work> works) {
         List<Object> inputs = new ArrayList<>();
-        works.forEach(w -> inputs.addAll(w.job.inputs()));
+        List<Integer> tokens = new ArrayList<>();
+        works.forEach(w -> {
+            inputs.addAll(w.job.inputs());
+            tokens.addAll(w.job.tokens());
+        });
         List<?> results;
         try {
-            results = call(runner, inputs);
+            results = call(runner, inputs, tokens);
         } catch (RuntimeException e) {
             if (works.size() == 1) {
                 works.get(0).result.completeExceptionally(e);
@@ -183,11 +200,19 @@ final class Batcher implements AutoCloseable {
         }
     }
 
-    /** The runner on chunks of at most maxBatch inputs, results in input order. */
-    private List<?> call(Runner runner, List<Object> inputs) {
+    /** The runner on chunks within the sequence and token budgets, results in input order. */
+    private List<?> call(Runner runner, List<Object> inputs, List<Integer> tokens) {
         List<Object> results = new ArrayList<>(inputs.size());
-        for (int i = 0; i < inputs.size(); i += maxBatch) {
-            List<Object> chunk = inputs.subList(i, Math.min(inputs.size(), i + maxBatch));
+        for (int i = 0, end; i < inputs.size(); i = end) {
+            int longest = 0;
+            for (end = i; end < inputs.size() && end - i < maxBatch; end++) {
+                int longer = Math.max(longest, tokens.get(end) > 0 ? tokens.get(end) : unknownTokens);
+                if (end > i && (long) (end - i + 1) * longer > maxBatchTokens) {
+                    break;
+                }
+                longest = longer;
+            }
+            List<Object> chunk = inputs.subList(i, end);
             List<?> out = runner.run(chunk);
             counters.forwardPasses.addAndGet(runner.forwardPasses(chunk.size()));
             counters.sequences.addAndGet(chunk.size());

@@ -65,7 +65,9 @@ final class FeatureExtractionTask extends ServedTask {
             throw HttpError.badRequest("parameter \"truncation_direction\" must be right, found \"" + direction + "\"");
         }
         boolean truncation = request.bool("truncate", request.bool("truncation", true));
+        List<Integer> tokens = requestTokens(singles(texts.texts()), true);
         texts.texts().forEach(t -> requireFits(truncation, t, null));
+        requireOutputFloats(tokens, pooling != null);
         Runner runner = pooling == null ? new TokenFeatures(model, tokenizer, encodeOptions)
                 : new Embed(pipeline, pooling, normalize);
         return new Job(runner, texts.asInputs(), results -> {
@@ -73,7 +75,21 @@ final class FeatureExtractionTask extends ServedTask {
                     ? JsonResults.JSON.createArrayNode().add(JsonResults.matrix((float[][]) r))
                     : JsonResults.vector((float[]) r)).toList();
             return texts.single() ? each.get(0) : JsonResults.JSON.createArrayNode().addAll(each);
-        });
+        }).withTokens(tokens);
+    }
+
+    /**
+     * Holds a response to {@link ServerOptions#maxOutputFloats()}: token features are tokens × hidden
+     * size numbers per text (counted exactly when the bounds exceed the budget), pooled ones hidden size.
+     */
+    private void requireOutputFloats(List<Integer> tokens, boolean pooled) {
+        long hidden = model.config().hiddenSize();
+        long floats = pooled ? tokens.size() * hidden : tokens.stream().mapToLong(Integer::longValue).sum() * hidden;
+        if (floats > budgets.maxOutputFloats()) {
+            throw new HttpError(413, "the response would hold about " + floats + " numbers (tokens × hidden size "
+                    + hidden + "); the limit is " + budgets.maxOutputFloats() + " (--max-output-floats): send fewer "
+                    + "or shorter texts, or ask for one vector per text with \"pooling\"");
+        }
     }
 
     /**

@@ -41,6 +41,16 @@ final class FillMaskTask extends ServedTask {
         Texts texts = Texts.of(request.inputs());
         int topK = request.integer("top_k", FillMaskPipeline.DEFAULT_TOP_K, 1, MAX_TOP_K);
         List<String> targets = request.strings("targets");
+        List<Integer> tokens = requestTokens(singles(texts.texts()), false);
+        long candidates = 0;
+        for (String text : texts.texts()) {
+            candidates += (long) Math.max(1, occurrences(text, tokenizer.maskToken())) * topK;
+        }
+        if (candidates > budgets.maxCandidates()) {
+            throw new HttpError(413, "the answer would hold " + candidates + " candidates (masks × texts × top_k); "
+                    + "the limit is " + budgets.maxCandidates() + " (--max-candidates): send fewer masks or texts, "
+                    + "or a smaller top_k");
+        }
         Runner runner = new Fill(pipeline, topK, targets == null || targets.isEmpty() ? null : List.copyOf(targets));
         return new Job(runner, texts.asInputs(), results -> {
             if (texts.single()) {
@@ -49,7 +59,15 @@ final class FillMaskTask extends ServedTask {
             var out = JsonResults.JSON.createArrayNode();
             results.forEach(r -> out.add(JsonResults.fillMask(candidates(r))));
             return out;
-        });
+        }).withTokens(tokens);
+    }
+
+    private static int occurrences(String text, String token) {
+        int n = 0;
+        for (int at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + token.length())) {
+            n++;
+        }
+        return n;
     }
 
     @SuppressWarnings("unchecked")

@@ -15,9 +15,10 @@ import java.util.Set;
 /**
  * question-answering: {@code {"inputs": {"question": ..., "context": ...}, "parameters": {...}}} or the
  * older top-level {@code {"question": ..., "context": ...}} → {@code {"score", "start", "end",
- * "answer"}}, or a list of them when {@code top_k} > 1. {@code max_seq_len} defaults to min(384, the
+ * "answer"}}, or a list of them when {@code top_k > 1}. {@code max_seq_len} defaults to min(384, the
  * model's positions); a long context is read in windows of that length ({@code doc_stride} apart),
- * so it is never truncated. Each request is one forward pass over its windows.
+ * so it is never truncated. Each request runs alone, its windows in forward passes of at most
+ * {@link ServerOptions#maxBatchTokens()} tokens.
  */
 final class QuestionAnsweringTask extends ServedTask {
     private final QuestionAnsweringPipeline pipeline;
@@ -85,7 +86,10 @@ final class QuestionAnsweringTask extends ServedTask {
                 .withDocStride(request.integer("doc_stride", 0, 1))
                 .withMaxQuestionLen(request.integer("max_question_len", d.maxQuestionLen(), 1))
                 .withHandleImpossibleAnswer(request.bool("handle_impossible_answer", false));
-        return new Job(new AnswerEach(pipeline, options), List.of(input), results -> JsonResults.answers(answers(results.get(0))));
+        List<Integer> tokens = requestTokens(List.<String[]>of(new String[]{input.question, input.context}), false);
+        int windowsPerPass = Math.max(1, budgets.maxBatchTokens() / maxSeqLen(options));
+        return new Job(new AnswerEach(pipeline, options, windowsPerPass), List.of(input),
+                results -> JsonResults.answers(input.context(), answers(results.get(0)))).withTokens(tokens);
     }
 
     private static String text(JsonNode node, String name) {
@@ -103,14 +107,24 @@ final class QuestionAnsweringTask extends ServedTask {
         return (List<Answer>) result;
     }
 
-    /** Runs each request alone: the windows of one context already share a forward pass. */
-    private record AnswerEach(QuestionAnsweringPipeline pipeline, QuestionAnsweringOptions options) implements Runner {
+    /** The longest window: max_seq_len, or the pipeline's default of min(384, positions). */
+    private int maxSeqLen(QuestionAnsweringOptions options) {
+        return options.maxSeqLen() > 0 ? options.maxSeqLen()
+                : Math.min(QuestionAnsweringPipeline.DEFAULT_MAX_SEQ_LEN, model.config().maxPositionEmbeddings());
+    }
+
+    /**
+     * Runs each request alone, its context's windows at most {@code windowsPerPass} per forward pass
+     * (the batch token budget), so that a long context costs time, not memory.
+     */
+    private record AnswerEach(QuestionAnsweringPipeline pipeline, QuestionAnsweringOptions options, int windowsPerPass)
+            implements Runner {
         @Override
         public List<?> run(List<Object> inputs) {
             List<Object> out = new ArrayList<>();
             for (Object i : inputs) {
                 QuestionContext qc = (QuestionContext) i;
-                out.add(pipeline.answer(qc.question, qc.context, options));
+                out.add(pipeline.answer(qc.question, qc.context, options, windowsPerPass));
             }
             return out;
         }

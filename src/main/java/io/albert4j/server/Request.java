@@ -109,6 +109,12 @@ final class Request {
         return parameters.containsKey(name);
     }
 
+    /** Whether the parameter is present as one string (rather than a list). */
+    boolean isString(String name) {
+        JsonNode v = parameters.get(name);
+        return v != null && v.isTextual();
+    }
+
     int integer(String name, int fallback, int min) {
         return integer(name, fallback, min, Integer.MAX_VALUE);
     }

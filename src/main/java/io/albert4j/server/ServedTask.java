@@ -17,6 +17,8 @@ import java.util.Set;
 abstract class ServedTask {
     final AlbertModel model;
     final AlbertTokenizer tokenizer;
+    /** The budgets requests are held to; set once by {@link #of} before the task is shared. */
+    ServerOptions budgets;
 
     ServedTask(AlbertModel model, AlbertTokenizer tokenizer) {
         this.model = model;
@@ -49,14 +51,28 @@ abstract class ServedTask {
     }
 
     /**
-     * MASKED_LM and PRE_TRAINING → fill-mask; SEQUENCE_CLASSIFICATION → text-classification;
+     * MASKED_LM and PRE_TRAINING → fill-mask; SEQUENCE_CLASSIFICATION → zero-shot-classification when
+     * a label names entailment (an NLI model, which also answers text-classification requests), else
+     * text-classification;
      * QUESTION_ANSWERING → question-answering; TOKEN_CLASSIFICATION → token-classification; anything
      * else (the bare encoder, multiple choice) → feature-extraction.
      */
-    static ServedTask of(AlbertModel model, AlbertTokenizer tokenizer) {
+    static ServedTask of(AlbertModel model, AlbertTokenizer tokenizer, ServerOptions budgets) {
+        ServedTask task = of(model, tokenizer);
+        task.holdTo(budgets);
+        return task;
+    }
+
+    /** Sets the budgets; a task that delegates to another passes them on. */
+    void holdTo(ServerOptions options) {
+        budgets = options;
+    }
+
+    private static ServedTask of(AlbertModel model, AlbertTokenizer tokenizer) {
         return switch (model.architecture()) {
             case MASKED_LM, PRE_TRAINING -> new FillMaskTask(model, tokenizer);
-            case SEQUENCE_CLASSIFICATION -> new TextClassificationTask(model, tokenizer);
+            case SEQUENCE_CLASSIFICATION -> ZeroShotClassificationTask.servesZeroShot(model)
+                    ? new ZeroShotClassificationTask(model, tokenizer) : new TextClassificationTask(model, tokenizer);
             case QUESTION_ANSWERING -> new QuestionAnsweringTask(model, tokenizer);
             case TOKEN_CLASSIFICATION -> new TokenClassificationTask(model, tokenizer);
             case ALBERT_MODEL, MULTIPLE_CHOICE -> new FeatureExtractionTask(model, tokenizer);
@@ -103,5 +119,57 @@ abstract class ServedTask {
             throw HttpError.badRequest("input is " + length + " tokens long (with special tokens) but the model takes "
                     + "at most " + positions + "; send \"truncation\": true to cut it");
         }
+    }
+
+    /**
+     * Holds a request to {@link ServerOptions#maxRequestTokens()} and returns its inputs' token counts
+     * for the batcher. Each input is its sequences (a text; a text and its pair; a question and its
+     * context); {@code capped} says the pipeline truncates it to the model's positions. Cheap upper
+     * bounds are used while they fit (a SentencePiece token covers at least one character, plus at most
+     * one word-start piece per word); when they do not, the inputs are tokenized and counted exactly.
+     *
+     * @throws HttpError 413 when the request holds more tokens than the budget
+     */
+    List<Integer> requestTokens(List<String[]> inputs, boolean capped) {
+        if (inputs.size() > budgets.maxInputs()) {
+            throw new HttpError(413, "the request has " + inputs.size() + " inputs; the limit is "
+                    + budgets.maxInputs() + " (--max-inputs)");
+        }
+        int positions = model.config().maxPositionEmbeddings();
+        List<Integer> counts = new ArrayList<>(inputs.size());
+        long total = 0;
+        for (String[] sequences : inputs) {
+            long bound = 3;
+            for (String s : sequences) {
+                bound += s == null ? 0 : 2L * s.length();
+            }
+            int count = (int) Math.min(capped ? positions : Integer.MAX_VALUE, bound);
+            counts.add(count);
+            total += count;
+        }
+        if (total <= budgets.maxRequestTokens()) {
+            return counts;
+        }
+        counts.clear();
+        total = 0;
+        for (String[] sequences : inputs) {
+            long exact = 1;
+            for (String s : sequences) {
+                exact += s == null ? 0 : tokenizer.tokenize(s).size() + 1;
+            }
+            int count = (int) Math.min(capped ? positions : Integer.MAX_VALUE, exact);
+            counts.add(count);
+            total += count;
+            if (total > budgets.maxRequestTokens()) {
+                throw new HttpError(413, "the request holds more than " + budgets.maxRequestTokens() + " tokens "
+                        + "(the limit, --max-request-tokens); send fewer or shorter inputs");
+            }
+        }
+        return counts;
+    }
+
+    /** The texts of single-text inputs, as {@link #requestTokens} takes them. */
+    static List<String[]> singles(List<String> texts) {
+        return texts.stream().map(t -> new String[]{t}).toList();
     }
 }

@@ -59,12 +59,14 @@ final class TextClassificationTask extends ServedTask {
         int topK = request.integer("top_k", TextClassificationPipeline.ALL_LABELS, 1);
         ScoreFunction function = scoreFunction(request.string("function_to_apply", null));
         boolean truncation = request.bool("truncation", true);
+        List<Integer> tokens = requestTokens(inputs.stream().map(i -> new String[]{((TextPair) i).text, ((TextPair) i).pair})
+                .toList(), truncation);
         inputs.forEach(i -> requireFits(truncation, ((TextPair) i).text, ((TextPair) i).pair));
         return new Job(new Classify(pipeline, topK, function), inputs, results -> {
             ArrayNode out = JsonResults.JSON.createArrayNode();
             results.forEach(r -> out.add(JsonResults.labels(labels(r))));
             return out;
-        });
+        }).withTokens(tokens);
     }
 
     private static TextPair textPair(JsonNode item) {

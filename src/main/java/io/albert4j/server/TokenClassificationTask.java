@@ -43,17 +43,20 @@ final class TokenClassificationTask extends ServedTask {
         List<String> ignore = request.strings("ignore_labels");
         request.unsupported("stride", "texts longer than the model's positions are truncated");
         boolean truncation = request.bool("truncation", true);
+        List<Integer> tokens = requestTokens(singles(texts.texts()), truncation);
         texts.texts().forEach(t -> requireFits(truncation, t, null));
         Runner runner = new Tag(pipeline, aggregation,
                 ignore == null ? TokenClassificationPipeline.DEFAULT_IGNORE_LABELS : List.copyOf(ignore));
         return new Job(runner, texts.asInputs(), results -> {
             if (texts.single()) {
-                return JsonResults.entities(entities(results.get(0)));
+                return JsonResults.entities(texts.texts().get(0), entities(results.get(0)));
             }
             ArrayNode out = JsonResults.JSON.createArrayNode();
-            results.forEach(r -> out.add(JsonResults.entities(entities(r))));
+            for (int i = 0; i < results.size(); i++) {
+                out.add(JsonResults.entities(texts.texts().get(i), entities(results.get(i))));
+            }
             return out;
-        });
+        }).withTokens(tokens);
     }
 
     @SuppressWarnings("unchecked")

@@ -34,6 +34,12 @@ final class Detokenizer {
     }
 
     String decode(int[] ids, boolean skipSpecialTokens) {
+        String text = tokensToString(ids, skipSpecialTokens);
+        return cleanUpSpaces ? cleanUp(text) : text;
+    }
+
+    /** {@code convert_tokens_to_string} of the ids' pieces: {@link #decode} without the clean-up. */
+    String tokensToString(int[] ids, boolean skipSpecialTokens) {
         StringBuilder out = new StringBuilder();
         List<Integer> run = new ArrayList<>();
         boolean previousSpecial = false;
@@ -58,8 +64,7 @@ final class Detokenizer {
             previousSpecial = true;
         }
         out.append(decodePieces(run));
-        String text = pythonStrip(out);
-        return cleanUpSpaces ? cleanUp(text) : text;
+        return pythonStrip(out);
     }
 
     /** SentencePiece {@code DecodePieces}: leading whitespace of the text dropped, {@code ▁} to space. */
@@ -102,7 +107,7 @@ final class Detokenizer {
         return text.subSequence(start, end).toString();
     }
 
-    private static String cleanUp(String text) {
+    static String cleanUp(String text) {
         String out = text;
         for (String[] rule : CLEAN_UP) {
             out = out.replace(rule[0], rule[1]);

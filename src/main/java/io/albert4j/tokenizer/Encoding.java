@@ -12,9 +12,10 @@ import java.util.Objects;
  * arrays, which are handed out without copying (for speed) and must be treated as read-only.
  * {@code equals}, {@code hashCode} and {@code toString} compare and show array contents.
  *
- * @param tokens the piece or special token at each position (for a piece outside the vocabulary,
- *     the text SentencePiece could not encode, as Hugging Face's {@code tokenize} shows it; its id
- *     is {@code <unk>}'s)
+ * @param tokens the piece or special token at each position: in fast mode
+ *     {@code convert_ids_to_tokens(input_ids)} ({@code <unk>} for an unknown piece); in slow mode,
+ *     for a piece outside the vocabulary, the text SentencePiece could not encode, as Hugging
+ *     Face's slow {@code tokenize} shows it (its id is {@code <unk>}'s)
  * @param inputIds vocabulary ids
  * @param tokenTypeIds 0 for {@code [CLS]}, the first text and its {@code [SEP]}; 1 for the pair
  *     and its {@code [SEP]}; 0 for padding

@@ -6,26 +6,37 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Turns tokenized sequences into {@link Encoding}s as Hugging Face's {@code prepare_for_model}
- * and {@code pad} do: truncation, {@code [CLS] A [SEP] (B [SEP])}, token types, padding on the
- * right. Where Hugging Face only logs an error because a strategy cannot reach the maximum length
- * (and returns the sequences untruncated) this class throws. Immutable and thread-safe.
+ * Turns tokenized sequences into {@link Encoding}s: truncation, {@code [CLS] A [SEP] (B [SEP])},
+ * token types, padding on the right. With slow semantics as Hugging Face's {@code prepare_for_model}
+ * and {@code pad} do (where Hugging Face only logs an error because a strategy cannot reach the
+ * maximum length, and returns the sequences untruncated, this class throws); with fast semantics
+ * as the {@code tokenizers} library's {@code truncate_encodings}, {@code TemplateProcessing} and
+ * padding do (its truncation errors are thrown with the library's text). Immutable and thread-safe.
  */
 final class EncodingBuilder {
     private final Special cls;
     private final Special sep;
     private final Special pad;
     private final long modelMaxLength;
+    private final boolean fast;
+
+    /** The {@code tokenizers} library's error when only_first / only_second cannot reach max_length. */
+    static final String SEQUENCE_TOO_SHORT =
+            "Truncation error: Sequence to truncate too short to respect the provided max_length";
+    /** The {@code tokenizers} library's error for only_second without a second sequence. */
+    static final String SECOND_SEQUENCE_NOT_PROVIDED = "Truncation error: Second sequence not provided";
 
     /** An added special token. */
     record Special(String token, int id) {
     }
 
-    EncodingBuilder(Special cls, Special sep, Special pad, long modelMaxLength) {
+    /** @param fast the {@code tokenizers} library's truncation and type ids, else the slow tokenizer's */
+    EncodingBuilder(Special cls, Special sep, Special pad, long modelMaxLength, boolean fast) {
         this.cls = cls;
         this.sep = sep;
         this.pad = pad;
         this.modelMaxLength = modelMaxLength;
+        this.fast = fast;
     }
 
     /** The length limit the options mean: their own, else a finite model maximum, else 0 (none). */
@@ -43,7 +54,11 @@ final class EncodingBuilder {
         List<Token> b = second;
         int specials = options.addSpecialTokens() ? (second == null ? 2 : 3) : 0;
         int total = a.size() + (b == null ? 0 : b.size()) + specials;
-        if (options.truncation() != Truncation.NONE && maxLength > 0 && total > maxLength) {
+        if (fast && options.truncation() != Truncation.NONE && maxLength > 0) {
+            int[] keep = fastKeptLengths(a.size(), b, maxLength - specials, options.truncation(), maxLength, specials);
+            a = a.subList(0, keep[0]);
+            b = b == null ? null : b.subList(0, keep[1]);
+        } else if (!fast && options.truncation() != Truncation.NONE && maxLength > 0 && total > maxLength) {
             int[] keep = keptLengths(a.size(), b, total - maxLength, options.truncation(), maxLength);
             a = a.subList(0, keep[0]);
             b = b == null ? null : b.subList(0, keep[1]);
@@ -80,6 +95,64 @@ final class EncodingBuilder {
         return new int[] {lengthA - fromA, lengthB - (remove - fromA)};
     }
 
+    /**
+     * The {@code tokenizers} library's {@code truncate_encodings} with the special tokens'
+     * room taken off {@code maxLength}: longest_first cuts the longer sequence down to the
+     * shorter, then both to half the budget, the one that was longer keeping the odd token.
+     */
+    private static int[] fastKeptLengths(int lengthA, List<Token> b, int budget, Truncation strategy, int maxLength,
+                                         int specials) {
+        int lengthB = b == null ? 0 : b.size();
+        if (budget < 0) {
+            throw new AlbertException("cannot truncate to max_length " + maxLength + ": the " + specials
+                    + " special tokens alone are longer");
+        }
+        if (budget == 0) {
+            return new int[] {0, 0};
+        }
+        if (lengthA + lengthB <= budget) {
+            return new int[] {lengthA, lengthB};
+        }
+        int remove = lengthA + lengthB - budget;
+        switch (strategy) {
+            case LONGEST_FIRST -> {
+                if (b == null) {
+                    return new int[] {budget, 0};
+                }
+                boolean swap = lengthA > lengthB;
+                int n1 = Math.min(lengthA, lengthB);
+                int n2 = n1 > budget ? n1 : Math.max(n1, budget - n1);
+                if (n1 + n2 > budget) {
+                    n1 = budget / 2;
+                    n2 = n1 + budget % 2;
+                }
+                return swap ? new int[] {n2, n1} : new int[] {n1, n2};
+            }
+            case ONLY_FIRST -> {
+                if (lengthA <= remove) {
+                    throw fastCannotTruncate(strategy, maxLength, remove, "the first sequence has " + lengthA + " tokens");
+                }
+                return new int[] {lengthA - remove, lengthB};
+            }
+            case ONLY_SECOND -> {
+                if (b == null) {
+                    throw new AlbertException(SECOND_SEQUENCE_NOT_PROVIDED + " (truncation ONLY_SECOND, max_length "
+                            + maxLength + ")");
+                }
+                if (lengthB <= remove) {
+                    throw fastCannotTruncate(strategy, maxLength, remove, "the second sequence has " + lengthB + " tokens");
+                }
+                return new int[] {lengthA, lengthB - remove};
+            }
+            default -> throw new IllegalArgumentException("truncation " + strategy);
+        }
+    }
+
+    private static AlbertException fastCannotTruncate(Truncation strategy, int maxLength, int remove, String why) {
+        return new AlbertException(SEQUENCE_TOO_SHORT + " (truncation " + strategy + ", max_length " + maxLength + ": "
+                + remove + " tokens must go but " + why + "; use LONGEST_FIRST or a larger max_length)");
+    }
+
     private static AlbertException cannotTruncate(Truncation strategy, int maxLength, int remove, String why) {
         return new AlbertException("cannot truncate to max_length " + maxLength + " with " + strategy + ": "
                 + remove + " tokens must go but " + why
@@ -96,7 +169,7 @@ final class EncodingBuilder {
             columns.special(sep, 0);
         }
         if (b != null) {
-            columns.tokens(b, 1, addSpecials ? 1 : 0);
+            columns.tokens(b, 1, addSpecials || fast ? 1 : 0);
             if (addSpecials) {
                 columns.special(sep, 1);
             }

@@ -22,6 +22,10 @@ final class NativeSentencePiece implements AutoCloseable {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
+    static {
+        DjlTelemetry.optOut();
+    }
+
     NativeSentencePiece(byte[] model, Path file) {
         try {
             tokenizer = new SpTokenizer(model);

@@ -24,6 +24,8 @@ final class SpModelFile {
 
     final byte[] bytes;
     final String[] pieces;
+    /** Each piece's score (a float32 in the file, widened as transformers' converter does). */
+    final double[] scores;
     final byte[] types;
     final byte[] precompiledCharsMap;
     final boolean addDummyPrefix;
@@ -31,10 +33,14 @@ final class SpModelFile {
     final boolean escapeWhitespaces;
     final String unkSurface;
 
-    private SpModelFile(byte[] bytes, List<String> pieces, List<Integer> types, Normalizer normalizer,
-                        String unkSurface) {
+    private SpModelFile(byte[] bytes, List<String> pieces, List<Float> scores, List<Integer> types,
+                        Normalizer normalizer, String unkSurface) {
         this.bytes = bytes;
         this.pieces = pieces.toArray(new String[0]);
+        this.scores = new double[scores.size()];
+        for (int i = 0; i < this.scores.length; i++) {
+            this.scores[i] = scores.get(i);
+        }
         this.types = new byte[types.size()];
         for (int i = 0; i < this.types.length; i++) {
             this.types[i] = types.get(i).byteValue();
@@ -66,6 +72,7 @@ final class SpModelFile {
     private static SpModelFile parse(byte[] bytes) {
         List<String> pieces = new ArrayList<>();
         List<Integer> types = new ArrayList<>();
+        List<Float> scores = new ArrayList<>();
         Normalizer normalizer = new Normalizer();
         String unkSurface = " \u2047 ";
         Reader model = new Reader(bytes, 0, bytes.length);
@@ -73,7 +80,7 @@ final class SpModelFile {
             int tag = model.tag();
             if (tag == tag(1, 2)) {
                 Reader piece = model.message();
-                readPiece(piece, pieces, types);
+                readPiece(piece, pieces, scores, types);
             } else if (tag == tag(2, 2)) {
                 unkSurface = readUnkSurface(model.message(), unkSurface);
             } else if (tag == tag(3, 2)) {
@@ -83,16 +90,19 @@ final class SpModelFile {
             }
         }
         check(!pieces.isEmpty(), "no vocabulary pieces (field 1)");
-        return new SpModelFile(bytes, pieces, types, normalizer, unkSurface);
+        return new SpModelFile(bytes, pieces, scores, types, normalizer, unkSurface);
     }
 
-    private static void readPiece(Reader piece, List<String> pieces, List<Integer> types) {
+    private static void readPiece(Reader piece, List<String> pieces, List<Float> scores, List<Integer> types) {
         String text = null;
+        float score = 0;
         int type = TYPE_NORMAL;
         while (piece.hasMore()) {
             int tag = piece.tag();
             if (tag == tag(1, 2)) {
                 text = piece.string();
+            } else if (tag == tag(2, 5)) {
+                score = Float.intBitsToFloat(piece.fixed32());
             } else if (tag == tag(3, 0)) {
                 type = (int) piece.varint();
             } else {
@@ -101,7 +111,9 @@ final class SpModelFile {
         }
         check(text != null, "vocabulary piece " + pieces.size() + " has no text");
         check(type >= 1 && type <= 6, "vocabulary piece " + pieces.size() + " has unknown type " + type);
+        check(!Float.isNaN(score), "vocabulary piece " + pieces.size() + " has score NaN");
         pieces.add(text);
+        scores.add(score);
         types.add(type);
     }
 
@@ -186,6 +198,14 @@ final class SpModelFile {
                 }
             }
             throw new IllegalStateException("varint longer than 10 bytes at byte " + pos);
+        }
+
+        int fixed32() {
+            check(end - pos >= 4, "truncated fixed32 at byte " + pos);
+            int value = (data[pos] & 0xff) | (data[pos + 1] & 0xff) << 8 | (data[pos + 2] & 0xff) << 16
+                    | (data[pos + 3] & 0xff) << 24;
+            pos += 4;
+            return value;
         }
 
         Reader message() {

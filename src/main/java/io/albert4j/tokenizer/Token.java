@@ -9,7 +9,8 @@ import java.util.Objects;
  * <p>{@code start} and {@code end} are UTF-16 char indices into the text that was tokenized,
  * end exclusive, as Hugging Face's fast tokenizers define offsets: the {@code ▁} word-boundary
  * marker is not part of a span (so {@code "▁hello"} in {@code " hello"} covers {@code "hello"}),
- * and a piece made of {@code ▁} only has an empty span where the next character starts.
+ * and a piece made of {@code ▁} only has, in slow mode, an empty span where the next character
+ * starts, and in fast mode (as {@code offset_mapping}) the span of that next character.
  * Normalization is undone: a piece of a lower-cased, accent-stripped or NFKD-expanded character
  * covers that original character, so several pieces can share one character (for example the
  * pieces of {@code "½"}, which decomposes to {@code "1⁄2"}).

@@ -145,9 +145,12 @@ class SafetensorsReaderTest {
         long straddle = (1L << 31) - 6; // a tensor crossing the 2 GB boundary of the file
         float[] a = {1f, 2f, 3f, 4f};
         float[] b = {-5f, 6.5f, 7f};
+        // U8 filler tensors make the tensors tile the data area, as the format requires
         String header = "{\"straddle\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[" + straddle + ","
                 + (straddle + 16) + "]},\"far\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[" + far + ","
-                + (far + 12) + "]}}";
+                + (far + 12) + "]},\"fill0\":{\"dtype\":\"U8\",\"shape\":[" + straddle + "],\"data_offsets\":[0,"
+                + straddle + "]},\"fill1\":{\"dtype\":\"U8\",\"shape\":[" + (far - straddle - 16)
+                + "],\"data_offsets\":[" + (straddle + 16) + "," + far + "]}}";
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
         Path file = tmp.resolve("huge.safetensors");
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {

@@ -11,6 +11,7 @@ import java.util.Arrays;
 
 import static io.albert4j.checkpoint.CheckpointTestSupport.assertFails;
 import static io.albert4j.checkpoint.SafetensorsWriter.shape;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Malformed safetensors files are refused with a message naming the file and the problem. */
 class SafetensorsValidationTest {
@@ -64,10 +65,44 @@ class SafetensorsValidationTest {
         Path f = SafetensorsWriter.writeRaw(file("json"), "{\"a\":{\"dtype\":\"F32\",", new byte[0]);
         assertFails(() -> SafetensorsFile.open(f), f.toString(), "malformed JSON header");
         Path notObject = SafetensorsWriter.writeRaw(file("array"), "[1,2]", new byte[0]);
-        assertFails(() -> SafetensorsFile.open(notObject), "must be an object", "ARRAY");
+        assertFails(() -> SafetensorsFile.open(notObject), "must begin with '{'", "'[1,2]'");
         Path duplicate = SafetensorsWriter.writeRaw(file("dup"),
                 "{" + entry("a", "F32", "[1]", 0, 4) + "," + entry("a", "F32", "[1]", 4, 8) + "}", new byte[8]);
         assertFails(() -> SafetensorsFile.open(duplicate), "malformed JSON header", "Duplicate field 'a'");
+    }
+
+    /** The rules of the reference reader (the Rust crate), which SafetensorsDifferentialTest checks in bulk. */
+    @Test
+    void headerAndDataMustMatchExactly() {
+        String one = "{" + entry("a", "F32", "[1]", 0, 4) + "," + entry("b", "F32", "[1]", 4, 8) + "}";
+        Path shifted = SafetensorsWriter.writeRaw(file("shifted"), one, new byte[9]);
+        assertFails(() -> SafetensorsFile.open(shifted), shifted.toString(), "9 bytes", "cover only 8", "1 trailing bytes");
+        String gap = "{" + entry("a", "F32", "[1]", 0, 4) + "," + entry("b", "F32", "[1]", 6, 10) + "}";
+        Path g = SafetensorsWriter.writeRaw(file("gap"), gap, new byte[10]);
+        assertFails(() -> SafetensorsFile.open(g), "2 unused bytes at [4, 6) before tensor 'b'", "cover the data area exactly");
+        Path garbage = SafetensorsWriter.writeRaw(file("garbage"), one + "{}", new byte[8]);
+        assertFails(() -> SafetensorsFile.open(garbage), "malformed JSON header", "Trailing token");
+        Path padded = SafetensorsWriter.writeRaw(file("padded"), one + "   ", new byte[8]);
+        SafetensorsFile.open(padded).close();
+        Path leading = SafetensorsWriter.writeRaw(file("leading"), " " + one, new byte[8]);
+        assertFails(() -> SafetensorsFile.open(leading), "must begin with '{'");
+        byte[] invalid = one.getBytes(StandardCharsets.UTF_8);
+        invalid[2] = (byte) 0xff;
+        Path utf8 = SafetensorsWriter.writeRaw(file("utf8"), invalid.length, invalid, new byte[8]);
+        assertFails(() -> SafetensorsFile.open(utf8), "not valid UTF-8");
+        Path metadata = SafetensorsWriter.writeRaw(file("meta"), "{\"__metadata__\":{\"n\":1}}", new byte[0]);
+        assertFails(() -> SafetensorsFile.open(metadata), "__metadata__ value 'n' must be a string", "NUMBER");
+        Path surrogate = SafetensorsWriter.writeRaw(file("surrogate"), "{" + entry("\\ud800", "F32", "[1]", 0, 4) + "}",
+                new byte[4]);
+        assertFails(() -> SafetensorsFile.open(surrogate), "lone UTF-16 surrogate");
+    }
+
+    @Test
+    void namesFromTheFileAreEscapedInMessages() {
+        Path f = SafetensorsWriter.writeRaw(file("newline"), "{" + entry("evil\\nINFO forged", "F32", "[1]", 0, 8) + "}",
+                new byte[8]);
+        String message = assertFails(() -> SafetensorsFile.open(f), "'evil\\u000aINFO forged'");
+        assertFalse(message.contains("\n"), message);
     }
 
     @Test

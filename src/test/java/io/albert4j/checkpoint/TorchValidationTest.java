@@ -226,4 +226,18 @@ class TorchValidationTest {
         assertFails(() -> TorchFile.open(lfs), "Git LFS pointer");
         assertThrows(AlbertException.class, () -> TorchFile.open(tmp.resolve("absent.bin")));
     }
+
+    /** Encrypted or otherwise unsupported zip entries are refused, not read as garbage. */
+    @ParameterizedTest(name = "flags 0x{0}")
+    @CsvSource({"0001, is encrypted", "0041, is encrypted", "2000, is encrypted", "0020, unsupported general-purpose flags 0x20",
+            "0010, unsupported general-purpose flags 0x10"})
+    void refusesEncryptedAndUnsupportedZipEntries(String hexFlags, String expected) {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("archive/data.pkl", new TorchWriter.Pickle().proto(2).op('}').op('.').bytes());
+        byte[] zip = TorchWriter.zipArchive(entries, false);
+        int central = new String(zip, StandardCharsets.ISO_8859_1).indexOf("PK\u0001\u0002");
+        ByteBuffer.wrap(zip).order(ByteOrder.LITTLE_ENDIAN).putShort(central + 8, (short) Integer.parseInt(hexFlags, 16));
+        Path f = TorchWriter.write(tmp.resolve("flags-" + hexFlags + ".bin"), zip);
+        assertFails(() -> TorchFile.open(f), f.toString(), "zip entry 'archive/data.pkl'", expected);
+    }
 }

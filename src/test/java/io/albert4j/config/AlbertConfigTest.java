@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,6 +61,15 @@ class AlbertConfigTest {
         assertEquals(List.of("LABEL_0", "LABEL_1", "LABEL_2"), c.id2label());
     }
 
+    @Test
+    void readsATransformers5Config() {
+        AlbertConfig c = AlbertConfig.load(Fixtures.resource("v5/models/albert-tiny-seqcls-v5/config.json").getParent());
+        assertTrue(c.tieWordEmbeddings());
+        assertEquals(List.of("negative", "neutral", "positive"), c.id2label());
+        assertFalse(AlbertConfig.parse("{\"tie_word_embeddings\": false}", "config.json").tieWordEmbeddings());
+        assertTrue(AlbertConfig.parse("{}", "config.json").tieWordEmbeddings());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "{\"hidden_size\": 50, \"num_attention_heads\": 4}|num_attention_heads",
@@ -69,6 +79,7 @@ class AlbertConfigTest {
         "{\"vocab_size\": 0}|vocab_size",
         "{\"hidden_size\": \"big\"}|hidden_size",
         "{\"layer_norm_eps\": -1}|layer_norm_eps",
+        "{\"tie_word_embeddings\": \"yes\"}|tie_word_embeddings",
         "{\"num_labels\": 2, \"id2label\": {\"0\": \"a\", \"1\": \"b\", \"2\": \"c\"}}|num_labels",
         "[1, 2]|JSON object",
         "{not json|not valid JSON"})

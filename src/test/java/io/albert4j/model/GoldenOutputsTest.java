@@ -76,7 +76,7 @@ class GoldenOutputsTest {
     }
 
     /** The sampled vocabulary columns and the top-5 ids and values at every position. */
-    private static void compareVocabularyLogits(JsonNode golden, String prefix, INDArray logits) {
+    static void compareVocabularyLogits(JsonNode golden, String prefix, INDArray logits) {
         int[] sampleIds = Golden.ints(golden.get(prefix + "_sample_ids"));
         INDArray sample = logits.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.indices(toLongs(sampleIds)));
         Golden.assertClose(golden.get(prefix + "_sample"), sample, TOLERANCE, prefix + "_sample");
@@ -113,7 +113,7 @@ class GoldenOutputsTest {
         return best;
     }
 
-    private static INDArray output(AlbertOutput out, String name, Architecture architecture) {
+    static INDArray output(AlbertOutput out, String name, Architecture architecture) {
         return switch (name) {
             case "last_hidden_state" -> out.lastHiddenState();
             case "pooler_output" -> out.poolerOutput();

@@ -7,6 +7,7 @@ import io.albert4j.JsonAssert;
 import io.albert4j.cli.JsonResults;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.tokenizer.TokenizerMode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -57,9 +58,9 @@ class PipelineGoldenTest {
             case "text-classification-pairs" -> JsonResults.labels(new TextClassificationPipeline(m.model, m.tokenizer)
                     .classify(input.get("text").asText(), input.get("text_pair").asText(),
                             TextClassificationPipeline.ALL_LABELS, null));
-            case "question-answering" -> JsonResults.answers(new QuestionAnsweringPipeline(m.model, m.tokenizer)
+            case "question-answering" -> JsonResults.answers(input.get("context").asText(), new QuestionAnsweringPipeline(m.model, m.tokenizer)
                     .answer(input.get("question").asText(), input.get("context").asText(), qaOptions(entry.get("options"))));
-            case "token-classification" -> JsonResults.entities(new TokenClassificationPipeline(m.model, m.tokenizer)
+            case "token-classification" -> JsonResults.entities(input.asText(), new TokenClassificationPipeline(m.model, m.tokenizer)
                     .tag(input.asText(), Aggregation.NONE, List.of()));
             case "feature-extraction" -> JsonResults.JSON.createArrayNode().add(JsonResults.matrix(
                     new FeatureExtractionPipeline(m.model, m.tokenizer).tokenFeatures(input.asText())));
@@ -86,7 +87,7 @@ class PipelineGoldenTest {
 
     static synchronized Loaded loaded(String model) {
         return LOADED.computeIfAbsent(model, name -> new Loaded(AlbertModel.load(Fixtures.modelDir(name)),
-                AlbertTokenizer.load(Fixtures.modelDir(name))));
+                AlbertTokenizer.load(Fixtures.modelDir(name), TokenizerMode.SLOW)));
     }
 
     @AfterAll

@@ -64,7 +64,7 @@ class ServerErrorsTest {
         ServerTestSupport.Reply reply = post(classifier, "{\"inputs\": " + ServerTestSupport.array(
                 java.util.Collections.nCopies(ServerOptions.DEFAULT_MAX_INPUTS + 1, "\"t\"")) + "}");
         assertEquals(413, reply.status());
-        assertTrue(reply.error().contains("the limit is 256 (--max-inputs)"), reply.error());
+        assertTrue(reply.error().contains("the limit is 32 (--max-inputs)"), reply.error());
         JsonNode atLimit = ServerTestSupport.ok(classifier, "{\"inputs\": " + ServerTestSupport.array(
                 java.util.Collections.nCopies(ServerOptions.DEFAULT_MAX_INPUTS, "\"t\"")) + "}");
         assertEquals(ServerOptions.DEFAULT_MAX_INPUTS, atLimit.size());

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 /** The public API beyond the reference cases: ids, bad input, pairs, batches, options. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AlbertTokenizerApiTest {
-    private final AlbertTokenizer tokenizer = AlbertTokenizer.load(Fixtures.tokenizerDir());
+    private final AlbertTokenizer tokenizer = AlbertTokenizer.load(Fixtures.tokenizerDir(), TokenizerMode.SLOW);
 
     @AfterAll
     void close() {
@@ -71,13 +71,18 @@ class AlbertTokenizerApiTest {
         assertThrows(IllegalArgumentException.class, () -> options.withMaxLength(-1));
     }
 
+    /** As Hugging Face (Python: UnicodeEncodeError, "surrogates not allowed"): a lone surrogate is refused. */
     @Test
-    void loneSurrogatesAreReadAsReplacementCharacters() {
-        // U+FFFD, which SentencePiece's normalization turns into a space
-        List<Token> tokens = tokenizer.tokenize("a\uD800b \uDFFF \uDBFF\uDFFF");
-        assertEquals(List.of("▁a", "▁b", "▁", "\uDBFF\uDFFF"), pieces(tokens));
-        assertEquals(new Token("▁b", tokenizer.tokenToId("▁b"), 2, 3), tokens.get(1));
-        assertEquals(new Token("\uDBFF\uDFFF", tokenizer.unkId(), 6, 8), tokens.get(3));
+    void loneSurrogatesAreRefusedWithAClearError() {
+        for (String text : new String[]{"a\uD800b", "\uDFFF", "end \uDBFF", "\uDFFF\uDBFF"}) {
+            AlbertException e = assertThrows(AlbertException.class, () -> tokenizer.tokenize(text));
+            assertTrue(e.getMessage().contains("lone UTF-16 surrogate"), e.getMessage());
+            assertThrows(AlbertException.class, () -> tokenizer.encode("fine", text));
+        }
+        AlbertException e = assertThrows(AlbertException.class, () -> tokenizer.encode("ok \uD800"));
+        assertTrue(e.getMessage().contains("\\ud800 at position 3"), e.getMessage());
+        List<Token> paired = tokenizer.tokenize("a \uDBFF\uDFFF");
+        assertEquals(List.of("▁a", "▁", "\uDBFF\uDFFF"), pieces(paired));
     }
 
     @Test

@@ -36,6 +36,36 @@ class AlbertTokenizerLoadTest {
     }
 
     @Test
+    void slowModeOnATransformers5DirectoryExplainsWhy() throws IOException {
+        Files.copy(Fixtures.v5TokenizerDir().resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+        AlbertException e = assertThrows(AlbertException.class, () -> AlbertTokenizer.load(dir, TokenizerMode.SLOW));
+        assertTrue(e.getMessage().contains("spiece.model") && e.getMessage().contains("TokenizerMode.FAST"), e.getMessage());
+    }
+
+    @Test
+    void corruptTokenizerJsonIsNamed() throws IOException {
+        Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": ");
+        AlbertException e = loadFails();
+        assertTrue(e.getMessage().contains(dir.resolve("tokenizer.json").toString()), e.getMessage());
+    }
+
+    @Test
+    void unsupportedTokenizerJsonComponentsAreNamed() throws IOException {
+        String json = Files.readString(Fixtures.v5TokenizerDir().resolve("tokenizer.json"));
+        for (String[] change : new String[][] {
+            {"\"type\": \"Unigram\"", "\"type\": \"BPE\"", "model.type"},
+            {"\"type\": \"WhitespaceSplit\"", "\"type\": \"ByteLevel\"", "ByteLevel"},
+            {"\"type\": \"NFKD\"", "\"type\": \"NFKC\"", "NFKC"},
+            {"\"unk_id\": 1", "\"unk_id\": 30000", "unk_id"}}) {
+            String changed = json.replace(change[0], change[1]);
+            assertTrue(!changed.equals(json), "fixture text not found: " + change[0]);
+            Files.writeString(dir.resolve("tokenizer.json"), changed);
+            AlbertException e = loadFails();
+            assertTrue(e.getMessage().contains(change[2]) && e.getMessage().contains("tokenizer.json"), e.getMessage());
+        }
+    }
+
+    @Test
     void missingDirectoryIsNamed() {
         Path missing = dir.resolve("nowhere");
         AlbertException e = assertThrows(AlbertException.class, () -> AlbertTokenizer.load(missing));
@@ -122,7 +152,7 @@ class AlbertTokenizerLoadTest {
         Files.writeString(dir.resolve("tokenizer_config.json"),
                 "{\"do_lower_case\": false, \"keep_accents\": true, \"model_max_length\": 512,"
                         + " \"clean_up_tokenization_spaces\": false}");
-        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(dir)) {
+        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(dir, TokenizerMode.SLOW)) {
             assertEquals(List.of("▁", "T", "he", "▁ca", "f", "é", "."), pieces(tokenizer, "The café."));
             assertEquals(512, tokenizer.modelMaxLength());
             assertEquals("he ca f .", tokenizer.decode(tokenizer.encode("he ca f .").inputIds(), true));
@@ -134,14 +164,14 @@ class AlbertTokenizerLoadTest {
                     .withTruncation(Truncation.LONGEST_FIRST).withPadding(Padding.MAX_LENGTH));
             assertEquals(512, capped.length());
         }
-        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(dir, false)) {
+        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(dir, TokenizerMode.SLOW, false)) {
             assertFalse(pieces(tokenizer, "café").contains("é"));
         }
     }
 
     @Test
     void closeIsIdempotentAndLaterCallsFail() {
-        AlbertTokenizer tokenizer = AlbertTokenizer.load(Fixtures.tokenizerDir());
+        AlbertTokenizer tokenizer = AlbertTokenizer.load(Fixtures.tokenizerDir(), TokenizerMode.SLOW);
         tokenizer.close();
         tokenizer.close();
         assertThrows(IllegalStateException.class, () -> tokenizer.tokenize("text"));

@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TokenOffsetsTest {
     private static final String SPACE = "\u2581";
 
-    private final AlbertTokenizer stripAccents = AlbertTokenizer.load(Fixtures.tokenizerDir());
-    private final AlbertTokenizer keepAccents = AlbertTokenizer.load(Fixtures.tokenizerDir(), true);
+    private final AlbertTokenizer stripAccents = AlbertTokenizer.load(Fixtures.tokenizerDir(), TokenizerMode.SLOW);
+    private final AlbertTokenizer keepAccents = AlbertTokenizer.load(Fixtures.tokenizerDir(), TokenizerMode.SLOW, true);
 
     @AfterAll
     void close() {
