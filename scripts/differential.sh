@@ -3,7 +3,7 @@
 #
 #   bash scripts/differential.sh [--mode fast|slow|both] [--cases N] [--seed S] [--areas a,b]
 #
-# fast: transformers 5.17 (tokenizer.json), slow: transformers 4.57.6 with the sentencepiece tokenizer;
+# fast: transformers 5.17 (tokenizer.json; question answering: transformers 4.57.6 on tokenizers 0.23.2), slow: transformers 4.57.6 with the sentencepiece tokenizer;
 # each in its own venv under target/ (made here once, from the local package index). Needs
 # target/albert.jar (mvn -B -q -DskipTests package) and ../shared/fixtures beside the repository.
 set -euo pipefail
@@ -29,14 +29,16 @@ venv_fast() {
 }
 
 venv_slow() {
-  if [ ! -x target/venv-hf4/bin/python ] || ! target/venv-hf4/bin/python -c "import transformers, sentencepiece" 2>/dev/null; then
+  if [ ! -x target/venv-hf4/bin/python ] || ! target/venv-hf4/bin/python -c "import transformers, sentencepiece, tokenizers; assert tokenizers.__version__ == '0.23.2'" 2>/dev/null; then
     python3 -m venv target/venv-hf4
-    # transformers 4.57.6 pins huggingface_hub < 1.0, which the index lacks; it runs on 1.33 for
-    # local checkpoints, so install it without dependencies and relax that one runtime check.
-    target/venv-hf4/bin/pip install -q "${PIP_INDEX[@]}" torch==2.13.0+cpu sentencepiece protobuf "tokenizers<0.23" \
+    # transformers 4.57.6 pins huggingface_hub < 1.0, which the index lacks, and tokenizers <= 0.23.0; it
+    # runs on huggingface_hub 1.33 for local checkpoints, and its question-answering pipeline must run on
+    # tokenizers 0.23.2, as transformers 5.17 does (the v5 goldens' QA answers were made that way: the
+    # 4.57.6 pipeline on the 5.17 tokenizer). So install it without dependencies and relax both checks.
+    target/venv-hf4/bin/pip install -q "${PIP_INDEX[@]}" torch==2.13.0+cpu sentencepiece protobuf tokenizers==0.23.2 \
       safetensors regex numpy pyyaml requests tqdm filelock packaging huggingface_hub==1.33.0
     target/venv-hf4/bin/pip install -q "${PIP_INDEX[@]}" --no-deps transformers==4.57.6
-    sed -i 's/"huggingface-hub>=0.34.0,<1.0"/"huggingface-hub>=0.34.0"/' \
+    sed -i -e 's/"huggingface-hub>=0.34.0,<1.0"/"huggingface-hub>=0.34.0"/' -e 's/"tokenizers>=0.22.0,<=0.23.0"/"tokenizers>=0.22.0"/' \
       target/venv-hf4/lib/python3*/site-packages/transformers/dependency_versions_table.py
   fi
 }

@@ -298,7 +298,8 @@ def main():
     p.add_argument("--areas", default=None)
     p.add_argument("--python", required=True, help="the venv python with transformers for this mode")
     p.add_argument("--qa-python", help="fast mode: the venv python with transformers 4.57.6, whose "
-                                       "question-answering pipeline 5.3+ no longer has")
+                                       "question-answering pipeline 5.3+ no longer has, on tokenizers 0.23.2 "
+                                       "(as the v5 goldens)")
     p.add_argument("--jar", default=os.path.join(ROOT, "target", "albert.jar"))
     args = p.parse_args()
     areas = args.areas.split(",") if args.areas else (FAST_AREAS if args.mode == "fast" else SLOW_AREAS)

@@ -2,7 +2,8 @@
 
 fast: transformers 5.17 and the checkpoints' tokenizer.json (../shared/fixtures/v5/models/*-v5), with
       ALBERT's token_type_ids restored (upstream #48128, as in the v5 goldens). Question answering comes
-      from transformers 4.57.6 (5.3+ has no QA pipeline) on the same tokenizer.json and weights.
+      from transformers 4.57.6 (5.3+ has no QA pipeline) on the same tokenizer.json and weights, with
+      tokenizers 0.23.2 as in the v5 goldens (0.22 windows long contexts differently).
 slow: transformers 4.57.6 with the sentencepiece AlbertTokenizer (use_fast=False) on the 4.39 checkpoints.
 
 Usage: python reference.py MODE CASES.jsonl OUT.jsonl MODELS.json

@@ -22,7 +22,7 @@ import java.util.Locale;
  * transformers 4.57.6's {@code QuestionAnsweringPipeline} computes with a fast tokenizer (the last
  * implementation; transformers 5.3+ has none): the spans of {@link QuestionSpans}; in each, start
  * and end logits softmaxed over the context tokens and {@code [CLS]} (the others get -10000, the
- * {@code p_mask}); spans start ≤ end < start + max_answer_len scored P(start)·P(end), the best
+ * {@code p_mask}); spans {@code start ≤ end < start + max_answer_len} scored P(start)·P(end), the best
  * {@code 2·top_k + 10} kept; each aligned to whole words ({@code word_to_chars}) and reported as
  * the context's characters between them, an answer found twice (ignoring case) adding its scores.
  * {@code max_question_len} does not apply (the question is never cut).

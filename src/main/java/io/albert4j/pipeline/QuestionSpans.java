@@ -19,10 +19,14 @@ import java.util.List;
  * {@code [CLS] question [SEP] part [SEP]}, with token types 0/1 and offsets into the question and
  * the context.
  *
- * <p>As in the reference ({@code tokenizers} 0.23), the context is first cut to {@code max_seq_len}
- * tokens and the parts are taken from what is left: the spans never reach a context token past
- * the {@code max_seq_len}-th, so an answer further on is not found (measured on the golden spans:
- * max_seq_len 48 over a 66-token context scores tokens 0-47 only). Stateless.
+ * <p>As in the reference ({@code tokenizers} 0.23.2, which the v5 goldens used), the context is
+ * tokenized only until {@code max_seq_len} tokens exist and the parts are taken from those: 0.23.1+
+ * tokenizes a truncated sequence split by split (whitespace words and the added tokens cut out of
+ * the text) and stops after the first split it tokenizes that brings the count to
+ * {@code max_seq_len} or more; an added-token split, tokenized beforehand, never stops it (upstream
+ * huggingface/tokenizers#2091). So the spans never reach much past the {@code max_seq_len}-th
+ * context token, and an answer further on is not found, but the word holding that token is
+ * always whole ({@code tokenizers} 0.22 windows the whole context instead).
  */
 final class QuestionSpans {
     private QuestionSpans() {
@@ -32,7 +36,7 @@ final class QuestionSpans {
                              int docStride) {
         List<Token> query = tokenizer.tokenize(question);
         List<Token> all = tokenizer.tokenize(context);
-        List<Token> document = all.subList(0, Math.min(all.size(), maxSeqLen));
+        List<Token> document = all.subList(0, tokenizedLength(tokenizer, context, all, maxSeqLen));
         int total = query.size() + document.size() + 3;
         if (total <= maxSeqLen) {
             return List.of(tokenizer.encodeIds(query, document, EncodeOptions.defaults()));
@@ -55,5 +59,37 @@ final class QuestionSpans {
                 return spans;
             }
         }
+    }
+
+    /**
+     * How many of the context's tokens {@code tokenizers} 0.23.2 produces under truncation to
+     * {@code maxLength}: whole splits until one it tokenizes itself (not an added token cut out of
+     * the text) ends at or past {@code maxLength}.
+     */
+    static int tokenizedLength(AlbertTokenizer tokenizer, String context, List<Token> tokens, int maxLength) {
+        int i = 0;
+        while (i < tokens.size()) {
+            boolean added = isAddedSplit(tokenizer, context, tokens.get(i));
+            int end = i + 1;
+            while (!added && end < tokens.size() && !startsSplit(tokenizer, context, tokens.get(end))) {
+                end++;
+            }
+            if (!added && end >= maxLength) {
+                return end;
+            }
+            i = end;
+        }
+        return tokens.size();
+    }
+
+    /** A new split starts at a Metaspace word or at an added token cut out of the text (FastWords). */
+    private static boolean startsSplit(AlbertTokenizer tokenizer, String context, Token token) {
+        return token.piece().charAt(0) == FastWords.METASPACE || isAddedSplit(tokenizer, context, token);
+    }
+
+    /** An added token written in the text (not one the model produced, such as an unknown character's). */
+    private static boolean isAddedSplit(AlbertTokenizer tokenizer, String context, Token token) {
+        return tokenizer.isAddedToken(token.id())
+                && context.substring(token.start(), token.end()).strip().equals(token.piece());
     }
 }
