@@ -1,10 +1,7 @@
 package io.albert4j.tokenizer;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.albert4j.AlbertException;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -34,7 +31,7 @@ final class FastTokenizerFiles {
     }
 
     static Loaded fromTokenizerJson(Path file, TokenizerConfig config, boolean keepAccents) {
-        JsonNode root = readJson(file);
+        JsonNode root = TokenizerConfig.readJsonObject(file);
         JsonNode model = object(root, "model", file);
         String type = model.path("type").asText("");
         if (!type.equals("Unigram")) {
@@ -272,20 +269,6 @@ final class FastTokenizerFiles {
             throw new AlbertException(file + ": \"" + key + "\" must be an object, found " + node);
         }
         return node;
-    }
-
-    private static JsonNode readJson(Path file) {
-        try {
-            JsonNode node = new ObjectMapper().readTree(file.toFile());
-            if (node == null || !node.isObject()) {
-                throw new AlbertException(file + " is not a JSON object");
-            }
-            return node;
-        } catch (JacksonException e) {
-            throw new AlbertException("corrupt JSON in " + file + ": " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new AlbertException("cannot read " + file + ": " + e.getMessage(), e);
-        }
     }
 
     /**

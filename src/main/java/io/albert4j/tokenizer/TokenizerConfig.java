@@ -95,9 +95,11 @@ final class TokenizerConfig {
 
     /** The file's JSON object; an empty object when the file does not exist. */
     private static JsonNode readJson(Path file) {
-        if (!Files.exists(file)) {
-            return JsonNodeFactory.instance.objectNode();
-        }
+        return Files.exists(file) ? readJsonObject(file) : JsonNodeFactory.instance.objectNode();
+    }
+
+    /** The JSON object in {@code file}; a clear error naming the file when it is unreadable or not an object. */
+    static JsonNode readJsonObject(Path file) {
         try {
             JsonNode node = new ObjectMapper().readTree(file.toFile());
             if (node == null || !node.isObject()) {
