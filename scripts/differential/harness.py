@@ -12,6 +12,7 @@
    documented deviation (README, "Deviations from Hugging Face").
 """
 import argparse
+import hashlib
 import json
 import os
 import socket
@@ -150,12 +151,16 @@ def albert_answers(cases, models, mode, jar, work):
     if by_model.get("tokenizer"):
         answers.update(tokenize(by_model.pop("tokenizer"), models["tokenizer"], mode, jar, work, log))
     for role, group in by_model.items():
+        t0 = time.time()
         server = Server(jar, models[role], mode, log)
+        t1 = time.time()
         try:
             for case in group:
                 answers[case["id"]] = server.post(request_body(case))
         finally:
             server.close()
+        print(f"  albert4j {role}: {len(group)} cases in {time.time() - t1:.0f} s (server start {t1 - t0:.1f} s)",
+              file=sys.stderr, flush=True)
     return answers
 
 
@@ -232,6 +237,9 @@ def documented_deviation(case, mode, diffs, expected, actual):
     area, opt = case["area"], case["options"]
     if "error" in expected and "The size of tensor a" in expected["error"] and "actual" in actual:
         return "over-long-input-truncated"  # transformers fails past max_position_embeddings; albert4j truncates
+    if area == "question-answering" and "expected" in expected and "actual" in actual \
+            and only_zero_score_answers_differ(expected["expected"], actual["actual"]):
+        return "qa-zero-score-order"  # which 0-score spans numpy's argpartition returns depends on the CPU's SIMD
     if mode != "slow":
         return None
     if area == "tokenizer" and "error" in actual and "cannot truncate" in actual["error"] and "expected" in expected:
@@ -242,6 +250,22 @@ def documented_deviation(case, mode, diffs, expected, actual):
         if all((".start" in d or ".end" in d) and "expected None" in d for d in diffs):
             return "slow-ner-offsets"  # the slow pipeline has no offsets; albert4j gives them
     return None
+
+
+def only_zero_score_answers_differ(expected, actual):
+    """Both give as many answers, those with a score above 0 agree, and every other answer scores exactly 0
+    on both sides: among the 0-score spans, which ones transformers' decode_spans keeps is the order of
+    numpy's argpartition/argsort among equal values, which depends on the SIMD kernels numpy dispatches to
+    (AVX2 and baseline x86-64 differ), so it is not reproducible from the algorithm."""
+    exp = expected if isinstance(expected, list) else [expected]
+    act = actual if isinstance(actual, list) else [actual]
+    if len(exp) != len(act) or not all(isinstance(a, dict) and "score" in a for a in exp + act):
+        return False
+    scored_exp = [a for a in exp if a["score"] > 0]
+    scored_act = [a for a in act if a["score"] > 0]
+    return (len(scored_exp) == len(scored_act) and not differences(scored_exp, scored_act)
+            and exp[:len(scored_exp)] == scored_exp and act[:len(scored_act)] == scored_act
+            and all(a["score"] == 0 for a in exp[len(scored_exp):] + act[len(scored_act):]))
 
 
 def compare(cases, expected, actual):
@@ -266,28 +290,69 @@ def compare(cases, expected, actual):
     return rows
 
 
-def reference(args, cases, work):
-    """Hugging Face's answers; fast-mode question answering runs in the transformers-4.57.6 venv."""
-    groups = defaultdict(list)
-    for c in cases:
-        qa_elsewhere = args.mode == "fast" and c["area"] == "question-answering"
-        groups[args.qa_python if qa_elsewhere else args.python].append(c)
-    expected = {}
-    for i, (python, group) in enumerate(groups.items()):
-        if python is None:
-            raise SystemExit("fast-mode question answering needs --qa-python (transformers 4.57.6)")
-        cases_file = os.path.join(work, f"cases-{i}.jsonl")
-        expected_file = os.path.join(work, f"expected-{i}.jsonl")
-        with open(cases_file, "w", encoding="utf-8") as f:
-            for c in group:
-                f.write(json.dumps(c, ensure_ascii=False) + "\n")
-        subprocess.run([python, os.path.join(HERE, "reference.py"), args.mode, cases_file, expected_file,
-                        os.path.join(work, "models.json")], check=True)
-        with open(expected_file, encoding="utf-8") as f:
-            for line in f:
-                r = json.loads(line)
-                expected[r["id"]] = r
-    return expected
+def case_key(case, mode, python, models):
+    """The cache key of a case's reference answer: everything that determines it except the case's id
+    (reference.py's own text and the checkpoint directories included)."""
+    content = {k: v for k, v in case.items() if k != "id"}
+    with open(os.path.join(HERE, "reference.py"), "rb") as f:
+        script = hashlib.sha256(f.read()).hexdigest()
+    key = [mode, os.path.abspath(python), script, models, content]
+    return hashlib.sha256(json.dumps(key, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+class ReferenceRun:
+    """Hugging Face's answers, computed in the background (one process per venv, each loading every model
+    once) while albert4j answers, and cached by case content in target/differential/cache/, so a rerun
+    after a Java fix recomputes only albert4j's side. Fast-mode question answering runs in the
+    transformers-4.57.6 venv."""
+
+    def __init__(self, args, cases, work, models):
+        cache_dir = os.path.join(ROOT, "target", "differential", "cache", args.mode)
+        os.makedirs(cache_dir, exist_ok=True)
+        cache = {}
+        for name in sorted(os.listdir(cache_dir)):
+            with open(os.path.join(cache_dir, name), encoding="utf-8") as f:
+                for line in f:
+                    try:
+                        r = json.loads(line)
+                    except ValueError:
+                        continue  # a line cut off by an interrupted run
+                    cache[r["key"]] = r["result"]
+        self.expected, self.runs, self.keys = {}, [], {}
+        groups = defaultdict(list)
+        for c in cases:
+            python = args.qa_python if args.mode == "fast" and c["area"] == "question-answering" else args.python
+            if python is None:
+                raise SystemExit("fast-mode question answering needs --qa-python (transformers 4.57.6)")
+            key = case_key(c, args.mode, python, models)
+            self.keys[c["id"]] = key
+            if key in cache:
+                self.expected[c["id"]] = dict(cache[key], id=c["id"])
+            else:
+                groups[python].append(c)
+        self.cached = len(self.expected)
+        for i, (python, group) in enumerate(groups.items()):
+            cases_file = os.path.join(work, f"cases-{i}.jsonl")
+            expected_file = os.path.join(work, f"expected-{i}.jsonl")
+            with open(cases_file, "w", encoding="utf-8") as f:
+                for c in group:
+                    f.write(json.dumps(dict(c, key=self.keys[c["id"]]), ensure_ascii=False) + "\n")
+            cache_file = os.path.join(cache_dir, hashlib.sha256(os.path.abspath(python).encode()).hexdigest()[:12] + ".jsonl")
+            process = subprocess.Popen([python, os.path.join(HERE, "reference.py"), args.mode, cases_file, expected_file,
+                                        os.path.join(work, "models.json"), cache_file],
+                                       env=dict(os.environ, RUST_BACKTRACE="0"))  # refused inputs' panics: one line
+            self.runs.append((process, expected_file))
+
+    def wait(self):
+        for process, expected_file in self.runs:
+            if process.wait() != 0:
+                raise SystemExit(f"reference.py exited with {process.returncode}")
+        for _, expected_file in self.runs:
+            with open(expected_file, encoding="utf-8") as f:
+                for line in f:
+                    r = json.loads(line)
+                    self.expected[r["id"]] = r
+        return self.expected
 
 
 def main():
@@ -301,6 +366,8 @@ def main():
                                        "question-answering pipeline 5.3+ no longer has, on tokenizers 0.23.2 "
                                        "(as the v5 goldens)")
     p.add_argument("--jar", default=os.path.join(ROOT, "target", "albert.jar"))
+    p.add_argument("--reference-only", action="store_true",
+                   help="only compute (and cache) Hugging Face's answers, e.g. while albert4j is being rebuilt")
     args = p.parse_args()
     areas = args.areas.split(",") if args.areas else (FAST_AREAS if args.mode == "fast" else SLOW_AREAS)
     work = os.path.join(ROOT, "target", "differential", args.mode)
@@ -312,9 +379,15 @@ def main():
 
     cases = [c for area_cases in generate.generate(args.seed, args.cases, areas).values() for c in area_cases]
     t0 = time.time()
-    expected = reference(args, cases, work)
-    t1 = time.time()
+    run = ReferenceRun(args, cases, work, models)
+    if args.reference_only:
+        run.wait()
+        print(f"differential {args.mode}: {len(cases)} reference answers cached ({run.cached} were already), "
+              f"{time.time() - t0:.0f} s")
+        return
     actual = albert_answers(cases, models, args.mode, args.jar, work)
+    t1 = time.time()
+    expected = run.wait()
     t2 = time.time()
 
     rows = compare(cases, expected, actual)
@@ -331,7 +404,8 @@ def main():
                 failures += verdict == "disagree"
             counts[case["area"]][verdict] += 1
     print(f"differential {args.mode}: seed {args.seed}, {args.cases} cases per area "
-          f"(reference {t1 - t0:.0f} s, albert4j {t2 - t1:.0f} s)")
+          f"(albert4j {t1 - t0:.0f} s, reference {t2 - t0:.0f} s in parallel, {run.cached} of {len(cases)} "
+          f"reference answers from the cache)")
     for area in areas:
         c = counts[area]
         documented = sum(v for k, v in c.items() if k.startswith("documented:"))

@@ -6,12 +6,15 @@ fast: transformers 5.17 and the checkpoints' tokenizer.json (../shared/fixtures/
       tokenizers 0.23.2 as in the v5 goldens (0.22 windows long contexts differently).
 slow: transformers 4.57.6 with the sentencepiece AlbertTokenizer (use_fast=False) on the 4.39 checkpoints.
 
-Usage: python reference.py MODE CASES.jsonl OUT.jsonl MODELS.json
-Each output line is {"id", "expected"} or {"id", "error"} when Hugging Face refuses the input.
+Usage: python reference.py MODE CASES.jsonl OUT.jsonl MODELS.json CACHE.jsonl
+Each output line is {"id", "expected"} or {"id", "error"} when Hugging Face refuses the input; each
+answer is also appended at once to CACHE.jsonl as {"key", "result"} (the case's "key", from the
+harness), so an interrupted run keeps what it computed.
 """
 import json
 import os
 import sys
+import time
 import warnings
 
 os.environ.setdefault("TQDM_DISABLE", "1")
@@ -127,13 +130,16 @@ def jsonable(value):
 
 
 def main():
-    mode, cases_file, out_file, models_file = sys.argv[1:5]
+    mode, cases_file, out_file, models_file, cache_file = sys.argv[1:6]
     with open(models_file) as f:
         models = json.load(f)
     ref = Reference(mode, models)
-    with open(cases_file, encoding="utf-8") as f, open(out_file, "w", encoding="utf-8") as out:
+    seconds, counts = {}, {}
+    with open(cases_file, encoding="utf-8") as f, open(out_file, "w", encoding="utf-8") as out, \
+            open(cache_file, "a", encoding="utf-8") as cache:
         for line in f:
             case = json.loads(line)
+            t0 = time.time()
             try:
                 result = {"id": case["id"], "expected": ref.answer(case)}
             except (KeyboardInterrupt, SystemExit):
@@ -141,6 +147,15 @@ def main():
             except BaseException as e:  # refused (tokenizers' Rust panics too): the Java side must refuse it too
                 result = {"id": case["id"], "error": f"{type(e).__name__}: {e}"[:500]}
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            answer = {k: v for k, v in result.items() if k != "id"}
+            cache.write(json.dumps({"key": case["key"], "result": answer}, ensure_ascii=False) + "\n")
+            cache.flush()
+            seconds[case["area"]] = seconds.get(case["area"], 0) + time.time() - t0
+            counts[case["area"]] = counts.get(case["area"], 0) + 1
+            if sum(counts.values()) % 200 == 0:
+                print(f"  reference: {sum(counts.values())} cases, {sum(seconds.values()):.0f} s", file=sys.stderr, flush=True)
+    for area, s in seconds.items():
+        print(f"  reference {area}: {counts[area]} cases in {s:.0f} s (models loaded on first use)", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -88,11 +88,10 @@ final class AddedTokens {
         return FastTokenizer.isWhitespace(Character.codePointBefore(text, at));
     }
 
-    /** Rust's {@code is_alphanumeric() || '_'} on the code point before or at {@code at}. */
+    /** Rust's {@code is_alphanumeric() || '_'} on the code point before or at {@code at}, from the library's data. */
     private static boolean isWordChar(CharSequence text, int at, boolean before) {
         int cp = before ? Character.codePointBefore(text, at + 1) : Character.codePointAt(text, at);
-        return cp == '_' || Character.isLetterOrDigit(cp) || Character.getType(cp) == Character.LETTER_NUMBER
-                || Character.getType(cp) == Character.OTHER_NUMBER;
+        return FastUnicode.get().isWordChar(cp);
     }
 
     private static boolean regionMatches(CharSequence text, int at, int to, String content) {

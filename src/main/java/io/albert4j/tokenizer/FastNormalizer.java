@@ -1,6 +1,5 @@
 package io.albert4j.tokenizer;
 
-import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -78,54 +77,46 @@ final class FastNormalizer {
         }
     }
 
-    /** Unicode decomposition, NFKD or NFD, every part of a code point aligned to it. */
-    record Decompose(Normalizer.Form form) implements Step {
+    /**
+     * Unicode decomposition, NFKD ({@code compatibility}) or NFD, every part of a code point aligned to
+     * it, then the canonical ordering of combining marks; with the library's Unicode data
+     * ({@link FastUnicode}).
+     */
+    record Decompose(boolean compatibility) implements Step {
         @Override
         public NormalizedText apply(NormalizedText text) {
-            if (allBelow(text, 0xa0)) {
+            FastUnicode unicode = FastUnicode.get();
+            if (allBelow(text, unicode.firstDecomposed())) {
                 return text;
             }
             Changes changes = new Changes(text.length + 8);
-            boolean marksInARow = false;
-            int previousType = -1;
             for (int i = 0; i < text.length; i++) {
                 int cp = text.codePoints[i];
-                if (cp < 0xa0) {
+                int[] parts = unicode.decomposition(cp, compatibility);
+                if (parts == null) {
                     changes.add(cp, 0);
-                    previousType = -1;
                     continue;
                 }
-                int[] parts = Normalizer.normalize(new String(Character.toChars(cp)), form).codePoints().toArray();
                 for (int k = 0; k < parts.length; k++) {
                     changes.add(parts[k], k == 0 ? 0 : 1);
-                    int type = Character.getType(parts[k]);
-                    boolean mark = isMark(type);
-                    marksInARow |= mark && previousType >= 0 && isMark(previousType);
-                    previousType = type;
                 }
             }
-            if (marksInARow) {
-                changes.reorderCanonically(form);
-            }
+            changes.reorderCanonically(unicode);
             return text.transform(changes.codePoints, changes.changes, changes.count, 0);
-        }
-
-        static boolean isMark(int type) {
-            return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
-                    || type == Character.ENCLOSING_MARK;
         }
     }
 
-    /** {@code StripAccents}: removes combining marks (categories Mn, Mc and Me, as the library does). */
+    /** {@code StripAccents}: removes the code points the library counts as combining marks. */
     record StripAccents() implements Step {
         @Override
         public NormalizedText apply(NormalizedText text) {
-            if (allBelow(text, 0x300)) {
+            FastUnicode unicode = FastUnicode.get();
+            if (allBelow(text, unicode.firstMark())) {
                 return text;
             }
             NormalizedText out = new NormalizedText(text.length, text.origin);
             for (int i = 0; i < text.length; i++) {
-                if (!Decompose.isMark(Character.getType(text.codePoints[i]))) {
+                if (!unicode.isMark(text.codePoints[i])) {
                     out.appendFrom(text, i);
                 }
             }
@@ -137,9 +128,9 @@ final class FastNormalizer {
     record Lowercase() implements Step {
         @Override
         public NormalizedText apply(NormalizedText text) {
+            FastUnicode unicode = FastUnicode.get();
             int i0 = 0;
-            while (i0 < text.length && text.codePoints[i0] != 0x130
-                    && Character.toLowerCase(text.codePoints[i0]) == text.codePoints[i0]) {
+            while (i0 < text.length && unicode.lower(text.codePoints[i0]) == null) {
                 i0++;
             }
             if (i0 == text.length) {
@@ -147,13 +138,13 @@ final class FastNormalizer {
             }
             NormalizedText out = new NormalizedText(text.length + 4, text.origin);
             for (int i = 0; i < text.length; i++) {
-                int cp = text.codePoints[i];
-                if (cp == 0x130) {
-                    // the one unconditional multi-character lower-case mapping (SpecialCasing.txt)
-                    out.append('i', text.starts[i], text.ends[i]);
-                    out.append(0x307, text.starts[i], text.ends[i]);
-                } else {
-                    out.append(Character.toLowerCase(cp), text.starts[i], text.ends[i]);
+                int[] lower = unicode.lower(text.codePoints[i]);
+                if (lower == null) {
+                    out.appendFrom(text, i);
+                    continue;
+                }
+                for (int cp : lower) {
+                    out.append(cp, text.starts[i], text.ends[i]);
                 }
             }
             return out;
@@ -287,30 +278,23 @@ final class FastNormalizer {
         /**
          * Canonical ordering of combining marks, as the decomposition iterator does it: a stable
          * sort of each run of non-starters by combining class, each code point keeping its change.
-         * Java exposes no combining classes, so the order is read off Java's own decomposition.
          */
-        void reorderCanonically(Normalizer.Form form) {
-            int[] target = Normalizer.normalize(new String(codePoints, 0, count), form).codePoints().toArray();
-            if (target.length != count) {
-                return;
-            }
-            for (int i = 0; i < count; i++) {
-                if (codePoints[i] == target[i]) {
+        void reorderCanonically(FastUnicode unicode) {
+            for (int i = 1; i < count; i++) {
+                int cp = codePoints[i];
+                int cls = unicode.combiningClass(cp);
+                if (cls == 0) {
                     continue;
                 }
-                int j = i + 1;
-                while (j < count && codePoints[j] != target[i]) {
-                    j++;
+                int change = changes[i];
+                int j = i;
+                while (j > 0 && unicode.combiningClass(codePoints[j - 1]) > cls) {
+                    codePoints[j] = codePoints[j - 1];
+                    changes[j] = changes[j - 1];
+                    j--;
                 }
-                if (j == count) {
-                    return;
-                }
-                int cp = codePoints[j];
-                int change = changes[j];
-                System.arraycopy(codePoints, i, codePoints, i + 1, j - i);
-                System.arraycopy(changes, i, changes, i + 1, j - i);
-                codePoints[i] = cp;
-                changes[i] = change;
+                codePoints[j] = cp;
+                changes[j] = change;
             }
         }
     }

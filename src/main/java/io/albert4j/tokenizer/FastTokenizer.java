@@ -264,10 +264,8 @@ final class FastTokenizer {
         }
     }
 
-    /** Rust's {@code char::is_whitespace}: the Unicode White_Space property. */
+    /** Where {@code WhitespaceSplit} splits: Rust's {@code char::is_whitespace}, from the library's data. */
     static boolean isWhitespace(int cp) {
-        return cp == ' ' || (cp >= 0x09 && cp <= 0x0d) || cp == 0x85 || cp == 0xa0 || cp == 0x1680
-                || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f
-                || cp == 0x3000;
+        return FastUnicode.get().isWhitespace(cp);
     }
 }

@@ -3,7 +3,6 @@ package io.albert4j.tokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.AlbertException;
 import java.nio.file.Path;
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -105,7 +104,7 @@ final class FastTokenizerFiles {
         steps.add(new FastNormalizer.Replace("``".codePoints().toArray(), "\"".codePoints().toArray()));
         steps.add(new FastNormalizer.Replace("''".codePoints().toArray(), "\"".codePoints().toArray()));
         if (!keepAccents) {
-            steps.add(new FastNormalizer.Decompose(Normalizer.Form.NFKD));
+            steps.add(new FastNormalizer.Decompose(true));
             steps.add(new FastNormalizer.StripAccents());
         }
         if (config.doLowerCase()) {
@@ -187,8 +186,8 @@ final class FastTokenizerFiles {
             }
             switch (kind) {
                 case "Replace" -> steps.add(replace(step, file));
-                case "NFKD" -> steps.add(new FastNormalizer.Decompose(Normalizer.Form.NFKD));
-                case "NFD" -> steps.add(new FastNormalizer.Decompose(Normalizer.Form.NFD));
+                case "NFKD" -> steps.add(new FastNormalizer.Decompose(true));
+                case "NFD" -> steps.add(new FastNormalizer.Decompose(false));
                 case "StripAccents" -> steps.add(new FastNormalizer.StripAccents());
                 case "Lowercase" -> steps.add(new FastNormalizer.Lowercase());
                 case "Precompiled" -> {
