@@ -2,11 +2,15 @@ package io.albert4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.Fixtures;
+import io.albert4j.examples.EmbeddedServerExample;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.TokenizerMode;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static io.albert4j.server.ServerTestSupport.cliFor;
@@ -43,6 +47,21 @@ class EmbeddedServerTest {
                         "a directory given with a loaded model is shown, not loaded");
             }
         }
+    }
+
+    /** Tests run one at a time (no parallel execution is configured), so System.out may be borrowed. */
+    @Test
+    void theReadmeExampleServesTheDemoModel() {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            EmbeddedServerExample.run();
+        } finally {
+            System.setOut(saved);
+        }
+        String line = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(line.matches("fill-mask on http://127\\.0\\.0\\.1:[1-9][0-9]*/\\R"), line);
     }
 
     @Test
