@@ -66,8 +66,8 @@ final class ServeCommand implements Command {
         for (String name : List.of("TERM", "INT")) {
             try {
                 Signal.handle(new Signal(name), signal -> server.stop());
-            } catch (IllegalArgumentException e) {
-                // the JVM or the platform keeps this signal: the shutdown hook above drains instead
+            } catch (IllegalArgumentException | LinkageError e) {
+                // the JVM keeps this signal (-Xrs), or a runtime without jdk.unsupported: the hook drains instead
             }
         }
     }
