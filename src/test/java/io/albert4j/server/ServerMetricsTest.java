@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static io.albert4j.server.ServerTestSupport.array;
@@ -156,6 +159,33 @@ class ServerMetricsTest {
         }
     }
 
+    /** Concurrent clients: requests batched together are still each counted once, and their inputs once. */
+    @Test
+    void metricsCountConcurrentRequestsExactly() throws Exception {
+        AlbertServer busy = ServerTestSupport.start("albert-tiny-seqcls", o -> o.withMaxWaitMs(20));
+        try {
+            int clients = 4;
+            int perClient = 10;
+            List<CompletableFuture<ServerTestSupport.Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < clients * perClient; i++) {
+                replies.add(ServerTestSupport.postAsync(busy, "{\"inputs\": " + texts(1 + i % 2) + "}"));
+            }
+            for (CompletableFuture<ServerTestSupport.Reply> reply : replies) {
+                assertEquals(200, reply.get(120, TimeUnit.SECONDS).status());
+            }
+            int inputs = clients * perClient / 2 * (1 + 2);
+            Exposition metrics = Exposition.parse(scrape(busy).body());
+            assertEquals(clients * perClient, metrics.value("albert_http_requests_total", "route=/,method=POST,status=200"));
+            assertEquals(inputs, metrics.value("albert_batch_size_sum", ""), "every input in exactly one model call");
+            assertEquals(clients * perClient, metrics.value("albert_queue_wait_seconds_count", ""));
+            double calls = metrics.value("albert_batch_size_count", "");
+            assertEquals(calls, metrics.value("albert_forward_seconds_count", ""));
+            assertTrue(calls >= 1 && calls <= clients * perClient, "model calls: " + calls);
+        } finally {
+            busy.stop();
+        }
+    }
+
     @Test
     void metricsAreWellFormedExposition() throws IOException {
         post(server, "{\"inputs\": \"something to count\"}");
@@ -282,7 +312,7 @@ class ServerMetricsTest {
             assertEquals("le=+Inf", les.get(les.size() - 1));
             double[] bounds = les.stream().mapToDouble(l -> value(l.substring("le=".length()))).toArray();
             double[] sorted = bounds.clone();
-            java.util.Arrays.sort(sorted);
+            Arrays.sort(sorted);
             assertArrayEquals(sorted, bounds, "le ascending: " + les);
             double last = 0;
             for (String le : les) {
@@ -318,7 +348,7 @@ class ServerMetricsTest {
                     int colon = lines[i].indexOf(':');
                     headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
                 }
-                byte[] body = java.util.Arrays.copyOfRange(all, end + 4, all.length);
+                byte[] body = Arrays.copyOfRange(all, end + 4, all.length);
                 return new Raw(Integer.parseInt(lines[0].split(" ")[1]), headers, body);
             }
         }
