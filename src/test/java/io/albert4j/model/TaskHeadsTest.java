@@ -57,6 +57,8 @@ class TaskHeadsTest {
             List<TaskHead> heads = TaskHeads.load(Architecture.of(config), WeightScope.root(weights), config,
                     weights.require("albert.embeddings.word_embeddings.weight"), lifecycle);
             assertEquals(expected, heads.stream().map(Object::getClass).toList());
+            assertEquals(Architecture.of(config).hasMaskedLm(), heads.stream().anyMatch(h -> h instanceof AlbertMLMHead),
+                    "Architecture.hasMaskedLm agrees with the heads");
             lifecycle.close(() -> weights.createdArrays().forEach(a -> a.close()));
         }
     }
