@@ -59,15 +59,13 @@ public final class StateDict implements AutoCloseable {
 
     private final CheckpointReader reader;
     private final String source;
-    private final boolean directCopy;
     private final Set<String> used = new HashSet<>();
     private final List<INDArray> created = new ArrayList<>();
     private boolean closed;
 
-    private StateDict(CheckpointReader reader, String source, boolean directCopy) {
+    private StateDict(CheckpointReader reader, String source) {
         this.reader = Objects.requireNonNull(reader, "reader");
         this.source = Objects.requireNonNull(source, "source");
-        this.directCopy = directCopy;
     }
 
     /**
@@ -78,19 +76,14 @@ public final class StateDict implements AutoCloseable {
      */
     public static StateDict open(Path checkpointDir) {
         CheckpointReader reader = Checkpoints.open(checkpointDir);
-        return new StateDict(reader, reader.source(), true);
+        return new StateDict(reader, reader.source());
     }
 
     /**
      * Wraps an open reader; {@code source} names it in messages. Closing the state dict closes the reader.
      */
     public static StateDict of(CheckpointReader reader, String source) {
-        return new StateDict(reader, source, true);
-    }
-
-    /** For tests: {@code directCopy} false always takes the float[] path. */
-    static StateDict of(CheckpointReader reader, String source, boolean directCopy) {
-        return new StateDict(reader, source, directCopy);
+        return new StateDict(reader, source);
     }
 
     /**
@@ -258,23 +251,29 @@ public final class StateDict implements AutoCloseable {
                 return Nd4j.create(DataType.FLOAT, shape, 'c');
             }
             INDArray array = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-            FloatBuffer view = directCopy ? directView(array, count) : null;
-            if (view != null) {
-                reader.readFloat32(storedKey, view);
-                if (view.position() != count) {
-                    throw new AlbertException("checkpoint " + source + ": reading tensor " + AlbertException.quote(storedKey) + " produced "
-                            + view.position() + " of " + count + " floats");
-                }
-                return array;
+            FloatBuffer view = directView(array, count);
+            if (view == null) {
+                return readThroughHeap(reader, source, storedKey, shape, count);
             }
-            float[] values = new float[(int) count];
-            FloatBuffer heap = FloatBuffer.wrap(values);
-            reader.readFloat32(storedKey, heap);
-            if (heap.position() != count) {
-                throw new AlbertException("checkpoint " + source + ": reading tensor " + AlbertException.quote(storedKey) + " produced "
-                        + heap.position() + " of " + count + " floats");
-            }
-            return Nd4j.create(values, shape, 'c');
+            reader.readFloat32(storedKey, view);
+            checkCount(source, storedKey, view.position(), count);
+            return array;
+        }
+    }
+
+    /** The fallback of {@link #read}: the tensor into a float[], then into a new array. */
+    static INDArray readThroughHeap(CheckpointReader reader, String source, String storedKey, long[] shape, long count) {
+        float[] values = new float[(int) count];
+        FloatBuffer heap = FloatBuffer.wrap(values);
+        reader.readFloat32(storedKey, heap);
+        checkCount(source, storedKey, heap.position(), count);
+        return Nd4j.create(values, shape, 'c');
+    }
+
+    private static void checkCount(String source, String storedKey, long produced, long count) {
+        if (produced != count) {
+            throw new AlbertException("checkpoint " + source + ": reading tensor " + AlbertException.quote(storedKey) + " produced "
+                    + produced + " of " + count + " floats");
         }
     }
 

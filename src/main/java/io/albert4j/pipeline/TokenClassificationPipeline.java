@@ -1,7 +1,6 @@
 package io.albert4j.pipeline;
 
 import io.albert4j.model.AlbertModel;
-import io.albert4j.model.Architecture;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.TokenizerMode;
 import io.albert4j.tokenizer.EncodeOptions;
@@ -30,30 +29,64 @@ import java.util.Set;
  *
  * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.
  */
-public final class TokenClassificationPipeline {
-    /** Hugging Face's default ignore_labels. */
-    public static final List<String> DEFAULT_IGNORE_LABELS = List.of("O");
+public final class TokenClassificationPipeline implements Pipeline<String, List<Entity>> {
+    // SHIM
+    public static final List<String> DEFAULT_IGNORE_LABELS = TokenClassificationOptions.DEFAULT_IGNORE_LABELS;
 
     private final AlbertModel model;
     private final AlbertTokenizer tokenizer;
+    private final TokenClassificationOptions options;
 
+    /** With {@link TokenClassificationOptions#defaults()}. */
     public TokenClassificationPipeline(AlbertModel model, AlbertTokenizer tokenizer) {
-        Batch.requireHead(model, "token classification", Architecture.TOKEN_CLASSIFICATION);
-        this.model = model;
-        this.tokenizer = tokenizer;
+        this(model, tokenizer, TokenClassificationOptions.defaults());
     }
 
-    /** Entities of one text, in text order; {@code ignoreLabels} null means ["O"]. */
+    /** @throws io.albert4j.AlbertException when the checkpoint is not a token classifier */
+    public TokenClassificationPipeline(AlbertModel model, AlbertTokenizer tokenizer, TokenClassificationOptions options) {
+        Task.TOKEN_CLASSIFICATION.requireServedBy(model);
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.options = Options.required("options", options);
+    }
+
+    @Override
+    public Task task() {
+        return Task.TOKEN_CLASSIFICATION;
+    }
+
+    public TokenClassificationOptions options() {
+        return options;
+    }
+
+    /** This pipeline with other options (the model and tokenizer shared). */
+    public TokenClassificationPipeline withOptions(TokenClassificationOptions value) {
+        return new TokenClassificationPipeline(model, tokenizer, value);
+    }
+
+    // SHIM
     public List<Entity> tag(String text, Aggregation aggregation, List<String> ignoreLabels) {
         return tag(List.of(text), aggregation, ignoreLabels).get(0);
     }
 
-    /** Batched: one entity list per text, from one padded forward pass. */
+    // SHIM
     public List<List<Entity>> tag(List<String> texts, Aggregation aggregation, List<String> ignoreLabels) {
-        EncodeOptions options = Batch.truncatedToModel(model);
-        List<Encoding> encodings = texts.stream().map(t -> tokenizer.encode(t, null, options)).toList();
+        return withOptions(new TokenClassificationOptions(aggregation,
+                ignoreLabels == null ? DEFAULT_IGNORE_LABELS : ignoreLabels)).run(texts);
+    }
+
+    /** Batched: one entity list per text, in text order, from one padded forward pass. */
+    @Override
+    public List<List<Entity>> run(List<String> texts) {
+        Batch.requireInputs(texts);
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        EncodeOptions encodeOptions = Batch.truncatedToModel(model);
+        List<Encoding> encodings = texts.stream().map(t -> tokenizer.encode(t, null, encodeOptions)).toList();
         INDArray logits = model.forward(Batch.of(encodings, tokenizer.padId())).logits(); // [batch, seq, labels]
-        Set<String> ignored = Set.copyOf(ignoreLabels == null ? DEFAULT_IGNORE_LABELS : ignoreLabels);
+        Set<String> ignored = Set.copyOf(options.ignoreLabels());
+        Aggregation aggregation = options.aggregationStrategy();
         List<List<Entity>> results = new ArrayList<>();
         for (int b = 0; b < encodings.size(); b++) {
             float[][] rows = logits.get(NDArrayIndex.point(b), NDArrayIndex.all(), NDArrayIndex.all()).toFloatMatrix();

@@ -3,6 +3,7 @@ package io.albert4j.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.AlbertException;
 import io.albert4j.model.AlbertModel;
+import io.albert4j.pipeline.Task;
 import io.albert4j.tokenizer.AlbertTokenizer;
 
 import java.util.ArrayList;
@@ -51,11 +52,9 @@ abstract class ServedTask {
     }
 
     /**
-     * MASKED_LM and PRE_TRAINING → fill-mask; SEQUENCE_CLASSIFICATION → zero-shot-classification when
-     * a label names entailment (an NLI model, which also answers text-classification requests), else
-     * text-classification;
-     * QUESTION_ANSWERING → question-answering; TOKEN_CLASSIFICATION → token-classification; anything
-     * else (the bare encoder, multiple choice) → feature-extraction.
+     * The checkpoint's default task ({@link Task#defaultFor}) where the Inference API defines it,
+     * else feature-extraction (multiple choice); a zero-shot model also answers text-classification
+     * requests.
      */
     static ServedTask of(AlbertModel model, AlbertTokenizer tokenizer, ServerOptions budgets) {
         ServedTask task = of(model, tokenizer);
@@ -69,13 +68,14 @@ abstract class ServedTask {
     }
 
     private static ServedTask of(AlbertModel model, AlbertTokenizer tokenizer) {
-        return switch (model.architecture()) {
-            case MASKED_LM, PRE_TRAINING -> new FillMaskTask(model, tokenizer);
-            case SEQUENCE_CLASSIFICATION -> ZeroShotClassificationTask.servesZeroShot(model)
-                    ? new ZeroShotClassificationTask(model, tokenizer) : new TextClassificationTask(model, tokenizer);
+        Task task = Task.defaultFor(model);
+        return switch (task.inferenceApi() ? task : Task.FEATURE_EXTRACTION) {
+            case FILL_MASK -> new FillMaskTask(model, tokenizer);
+            case ZERO_SHOT_CLASSIFICATION -> new ZeroShotClassificationTask(model, tokenizer);
+            case TEXT_CLASSIFICATION -> new TextClassificationTask(model, tokenizer);
             case QUESTION_ANSWERING -> new QuestionAnsweringTask(model, tokenizer);
             case TOKEN_CLASSIFICATION -> new TokenClassificationTask(model, tokenizer);
-            case ALBERT_MODEL, MULTIPLE_CHOICE -> new FeatureExtractionTask(model, tokenizer);
+            case FEATURE_EXTRACTION, MULTIPLE_CHOICE, SENTENCE_ORDER -> new FeatureExtractionTask(model, tokenizer);
         };
     }
 

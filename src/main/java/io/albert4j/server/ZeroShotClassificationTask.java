@@ -10,7 +10,6 @@ import io.albert4j.tokenizer.AlbertTokenizer;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -32,11 +31,6 @@ final class ZeroShotClassificationTask extends ServedTask {
         super(model, tokenizer);
         pipeline = new ZeroShotClassificationPipeline(model, tokenizer);
         classification = new TextClassificationTask(model, tokenizer);
-    }
-
-    /** Whether a sequence classifier's labels name entailment, as the zero-shot pipeline needs. */
-    static boolean servesZeroShot(AlbertModel model) {
-        return model.config().id2label().stream().anyMatch(l -> l.toLowerCase(Locale.ROOT).startsWith("entail"));
     }
 
     @Override
