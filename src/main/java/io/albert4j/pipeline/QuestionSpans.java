@@ -36,7 +36,7 @@ final class QuestionSpans {
                              int docStride) {
         List<Token> query = tokenizer.tokenize(question);
         List<Token> all = tokenizer.tokenize(context);
-        List<Token> document = all.subList(0, tokenizedLength(tokenizer, context, all, maxSeqLen));
+        List<Token> document = all.subList(0, tokenizer.truncationTokenizedLength(context, all, maxSeqLen));
         int total = query.size() + document.size() + 3;
         if (total <= maxSeqLen) {
             return List.of(tokenizer.encodeIds(query, document, EncodeOptions.defaults()));
@@ -59,37 +59,5 @@ final class QuestionSpans {
                 return spans;
             }
         }
-    }
-
-    /**
-     * How many of the context's tokens {@code tokenizers} 0.23.2 produces under truncation to
-     * {@code maxLength}: whole splits until one it tokenizes itself (not an added token cut out of
-     * the text) ends at or past {@code maxLength}.
-     */
-    static int tokenizedLength(AlbertTokenizer tokenizer, String context, List<Token> tokens, int maxLength) {
-        int i = 0;
-        while (i < tokens.size()) {
-            boolean added = isAddedSplit(tokenizer, context, tokens.get(i));
-            int end = i + 1;
-            while (!added && end < tokens.size() && !startsSplit(tokenizer, context, tokens.get(end))) {
-                end++;
-            }
-            if (!added && end >= maxLength) {
-                return end;
-            }
-            i = end;
-        }
-        return tokens.size();
-    }
-
-    /** A new split starts at a Metaspace word or at an added token cut out of the text (FastWords). */
-    private static boolean startsSplit(AlbertTokenizer tokenizer, String context, Token token) {
-        return token.piece().charAt(0) == FastWords.METASPACE || isAddedSplit(tokenizer, context, token);
-    }
-
-    /** An added token written in the text (not one the model produced, such as an unknown character's). */
-    private static boolean isAddedSplit(AlbertTokenizer tokenizer, String context, Token token) {
-        return tokenizer.isAddedToken(token.id())
-                && context.substring(token.start(), token.end()).strip().equals(token.piece());
     }
 }

@@ -280,7 +280,51 @@ public final class AlbertTokenizer implements AutoCloseable {
         requireText(text, "text");
         requireOptions(options);
         boolean noPair = pair == null || fast != null && pair.isEmpty();
-        return builder.build(tokenize(text), noPair ? null : tokenize(pair), options);
+        List<Token> first = tokenize(text);
+        List<Token> second = noPair ? null : tokenize(pair);
+        int maxLength = builder.maxLength(options);
+        if (fast == null || second == null || options.truncation() != Truncation.LONGEST_FIRST || maxLength <= 0) {
+            return builder.build(first, second, options);
+        }
+        return builder.build(first, second, options, truncationTokenizedLength(text, first, maxLength),
+                truncationTokenizedLength(pair, second, maxLength));
+    }
+
+    /**
+     * How many of {@code tokens}, the fast tokenization of {@code text}, the {@code tokenizers}
+     * library (0.23.1+, as 0.23.2 that the v5 goldens used) produces when it truncates to
+     * {@code maxLength}: it tokenizes a truncated sequence split by split (whitespace words and the
+     * added tokens cut out of the text) and stops after the first split it tokenizes itself that
+     * brings the count to {@code maxLength} or more; an added-token split never stops it (upstream
+     * huggingface/tokenizers#2091). The slow tokenizer always tokenizes everything.
+     */
+    public int truncationTokenizedLength(String text, List<Token> tokens, int maxLength) {
+        if (fast == null) {
+            return tokens.size();
+        }
+        int i = 0;
+        while (i < tokens.size()) {
+            boolean added = isAddedSplit(text, tokens.get(i));
+            int end = i + 1;
+            while (!added && end < tokens.size() && !startsSplit(text, tokens.get(end))) {
+                end++;
+            }
+            if (!added && end >= maxLength) {
+                return end;
+            }
+            i = end;
+        }
+        return tokens.size();
+    }
+
+    /** A new split starts at a Metaspace word or at an added token cut out of the text. */
+    private boolean startsSplit(String text, Token token) {
+        return token.piece().charAt(0) == SpNormalizer.SPACE_SYMBOL || isAddedSplit(text, token);
+    }
+
+    /** An added token written in the text (not one the model produced, such as an unknown character's). */
+    private boolean isAddedSplit(String text, Token token) {
+        return isAddedToken(token.id()) && text.substring(token.start(), token.end()).strip().equals(token.piece());
     }
 
     /**

@@ -49,13 +49,24 @@ final class EncodingBuilder {
 
     /** Truncates and adds special tokens; pads only for {@link Padding#MAX_LENGTH}. */
     Encoding build(List<Token> first, List<Token> second, EncodeOptions options) {
+        return build(first, second, options, first.size(), second == null ? 0 : second.size());
+    }
+
+    /**
+     * As {@link #build(List, List, EncodeOptions)}, where the fast tokenizer's longest_first split
+     * sees the sequences as {@code tokenizedFirst} and {@code tokenizedSecond} tokens long (the library
+     * stops tokenizing a truncated sequence early: {@link AlbertTokenizer#truncationTokenizedLength}).
+     */
+    Encoding build(List<Token> first, List<Token> second, EncodeOptions options, int tokenizedFirst,
+                   int tokenizedSecond) {
         int maxLength = maxLength(options);
         List<Token> a = first;
         List<Token> b = second;
         int specials = options.addSpecialTokens() ? (second == null ? 2 : 3) : 0;
         int total = a.size() + (b == null ? 0 : b.size()) + specials;
         if (fast && options.truncation() != Truncation.NONE && maxLength > 0) {
-            int[] keep = fastKeptLengths(a.size(), b, maxLength - specials, options.truncation(), maxLength, specials);
+            int[] keep = fastKeptLengths(a.size(), b, maxLength - specials, options.truncation(), maxLength, specials,
+                    tokenizedFirst, tokenizedSecond);
             a = a.subList(0, keep[0]);
             b = b == null ? null : b.subList(0, keep[1]);
         } else if (!fast && options.truncation() != Truncation.NONE && maxLength > 0 && total > maxLength) {
@@ -98,10 +109,11 @@ final class EncodingBuilder {
     /**
      * The {@code tokenizers} library's {@code truncate_encodings} with the special tokens'
      * room taken off {@code maxLength}: longest_first cuts the longer sequence down to the
-     * shorter, then both to half the budget, the one that was longer keeping the odd token.
+     * shorter, then both to half the budget, the one that was longer keeping the odd token, each
+     * sequence as long as the library has tokenized it.
      */
     private static int[] fastKeptLengths(int lengthA, List<Token> b, int budget, Truncation strategy, int maxLength,
-                                         int specials) {
+                                         int specials, int tokenizedA, int tokenizedB) {
         int lengthB = b == null ? 0 : b.size();
         if (budget < 0) {
             throw new AlbertException("cannot truncate to max_length " + maxLength + ": the " + specials
@@ -119,8 +131,11 @@ final class EncodingBuilder {
                 if (b == null) {
                     return new int[] {budget, 0};
                 }
-                boolean swap = lengthA > lengthB;
-                int n1 = Math.min(lengthA, lengthB);
+                // the lengths the library has tokenized when truncate_encodings runs decide who keeps the odd token
+                int cappedA = Math.min(lengthA, tokenizedA);
+                int cappedB = Math.min(lengthB, tokenizedB);
+                boolean swap = cappedA > cappedB;
+                int n1 = Math.min(cappedA, cappedB);
                 int n2 = n1 > budget ? n1 : Math.max(n1, budget - n1);
                 if (n1 + n2 > budget) {
                     n1 = budget / 2;
