@@ -291,7 +291,7 @@ public final class QuestionAnsweringPipeline implements Pipeline<QuestionContext
 
     /** The reference's get_answer: an answer already found (ignoring case) gains the score. */
     private static void addOrMerge(List<Answer> answers, String context, int[] chars, float score) {
-        String text = context.substring(chars[0], chars[1]);
+        String text = slice(context, chars[0], chars[1]);
         for (int i = 0; i < answers.size(); i++) {
             Answer a = answers.get(i);
             if (a.answer().toLowerCase(Locale.ROOT).equals(text.toLowerCase(Locale.ROOT))) {
@@ -300,6 +300,17 @@ public final class QuestionAnsweringPipeline implements Pipeline<QuestionContext
             }
         }
         answers.add(new Answer(score, chars[0], chars[1], text));
+    }
+
+    /**
+     * Python's {@code context[start:end]}: a [CLS] written in the question is unmasked as the
+     * reference unmasks every [CLS], and its offsets are the question's, so they may lie past the
+     * context or run backwards; Python then slices what exists (often nothing) instead of failing.
+     */
+    private static String slice(String context, int start, int end) {
+        int from = Math.min(start, context.length());
+        int to = Math.min(end, context.length());
+        return from < to ? context.substring(from, to) : "";
     }
 
     /**

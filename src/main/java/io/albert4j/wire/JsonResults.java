@@ -144,7 +144,9 @@ public final class JsonResults {
      * offsets use; the two differ after a character outside the Basic Multilingual Plane (an emoji).
      */
     public static int codePoints(String text, int utf16Index) {
-        return text.codePointCount(0, Math.min(utf16Index, text.length()));
+        // past the end (a QA span on a [CLS] written in the question carries the question's offsets)
+        // the units beyond count one each, as the reference reports such offsets unchanged
+        return text.codePointCount(0, Math.min(utf16Index, text.length())) + Math.max(0, utf16Index - text.length());
     }
 
     /** {@code [{"choice", "score"}, ...]}, in the order of the choices. */
