@@ -1,103 +1,84 @@
 package io.albert4j.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.AlbertException;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
- * A pipeline command: loads the model, then answers either its positional arguments (one JSON
- * document) or, with {@code --input FILE|-}, JSON Lines (one result line per input line, in
- * batches, with a progress count on stderr when stderr is a terminal).
+ * A pipeline command: loads the model, then answers either its command-line arguments (one JSON
+ * document) or, with {@code --input FILE|-}, JSON Lines ({@link JsonLines}: one result line per
+ * input line, in order, each flushed as soon as it is computed).
+ *
+ * @param <I> one input of the task, as read from a JSON Lines line
  */
-abstract class TaskCommand implements Command {
-    private static final int LINES_PER_BATCH = 16;
+abstract class TaskCommand<I> implements Callable<Integer> {
+    @ParentCommand
+    AlbertCommand root;
 
-    /** The task's own options that take a value. */
-    abstract Set<String> taskOptions();
+    @Mixin
+    ModelOption model;
 
-    /** Builds the task for a loaded model (fails here when the head does not fit). */
-    abstract Task prepare(LoadedModel loaded, CliArgs args);
+    @Mixin
+    TokenizerOption tokenizer;
+
+    @Mixin
+    JsonLinesOptions jsonLines;
+
+    /** The command's name, as errors and the progress line name it. */
+    abstract String name();
+
+    /**
+     * Checks the options that need no model, before the model loads; throws {@link CliException}.
+     * {@code jsonLines} says whether the inputs come from {@code --input} rather than the arguments.
+     */
+    abstract void validate(boolean jsonLines);
+
+    /** Binds the task to a loaded model (fails here when the model's head cannot do the task). */
+    abstract Task<I> prepare(LoadedModel loaded);
 
     /** A task bound to a model and the command's options. */
-    interface Task {
-        /** The answer to the positional arguments. */
-        JsonNode single(CliArgs args);
+    interface Task<I> {
+        /** The answer to the command-line arguments. */
+        JsonNode single();
 
-        /** Answers to JSON Lines inputs, one per input, in order. */
-        List<JsonNode> lines(List<JsonNode> inputs);
+        /** One JSON Lines line as an input; a line that does not fit throws {@link AlbertException}. */
+        I input(JsonNode line);
+
+        /** Answers to inputs, one per input, in order (batched where the pipeline has a batched form). */
+        List<JsonNode> answer(List<I> inputs);
     }
 
     @Override
-    public final Set<String> valueOptions() {
-        Set<String> all = new HashSet<>(taskOptions());
-        all.add("--model");
-        all.add("--tokenizer");
-        all.add("--input");
-        return all;
-    }
-
-    @Override
-    public final int run(CliArgs args, Console console) throws IOException {
-        try (LoadedModel loaded = LoadedModel.load(args, console)) {
-            Task task = prepare(loaded, args);
-            String input = args.value("--input");
-            if (input == null) {
-                console.out().println(JsonResults.JSON.writeValueAsString(task.single(args)));
-            } else {
-                streamLines(task, input, console);
+    public final Integer call() throws IOException {
+        validate(jsonLines.active());
+        Console console = root.console();
+        try (LoadedModel loaded = LoadedModel.load(model, tokenizer, console)) {
+            Task<I> task = prepare(loaded);
+            if (!jsonLines.active()) {
+                console.out().println(JsonResults.JSON.writeValueAsString(task.single()));
+                return 0;
             }
-            console.out().flush();
-            return 0;
-        }
-    }
-
-    private void streamLines(Task task, String input, Console console) throws IOException {
-        boolean progress = stderrIsTerminal();
-        try (BufferedReader reader = JsonLines.open(input, console)) {
-            List<JsonNode> batch = new ArrayList<>();
-            int lineNumber = 0;
-            int done = 0;
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                batch.add(JsonLines.parse(line, lineNumber));
-                if (batch.size() == LINES_PER_BATCH) {
-                    done += flush(task, batch, console, progress, done);
-                }
-            }
-            flush(task, batch, console, progress, done);
-            if (progress) {
-                console.err().println();
+            try (BufferedReader reader = JsonLines.open(jsonLines.input, console)) {
+                return new JsonLines<>(name(), task::input, task::answer, jsonLines.failFast, console).run(reader);
             }
         }
     }
 
-    private static int flush(Task task, List<JsonNode> batch, Console console, boolean progress, int doneBefore)
-            throws JsonProcessingException {
-        if (batch.isEmpty()) {
-            return 0;
+    /** Refuses TEXT arguments next to --input, and requires them without it. */
+    static void requireTextOrInput(String command, boolean jsonLines, boolean hasText) {
+        if (jsonLines && hasText) {
+            throw new CliException("give either TEXT or --input, not both");
         }
-        for (JsonNode result : task.lines(batch)) {
-            console.out().println(JsonResults.JSON.writeValueAsString(result));
+        if (!jsonLines && !hasText) {
+            throw new CliException("expected a TEXT argument (or --input FILE|- for JSON Lines); see albert "
+                    + command + " --help");
         }
-        console.out().flush();
-        int n = batch.size();
-        batch.clear();
-        if (progress) {
-            console.err().print("\r" + (doneBefore + n) + " lines done");
-        }
-        return n;
     }
 
     /** A string field of a JSON Lines input, or the line itself when it is a JSON string. */
@@ -107,7 +88,8 @@ abstract class TaskCommand implements Command {
         }
         JsonNode value = line.get(name);
         if (value == null || !value.isTextual()) {
-            throw new AlbertException("input line " + line + " needs a string field \"" + name + "\"");
+            throw new AlbertException("the line needs a string field \"" + name + "\""
+                    + (value == null ? "" : ", found " + value));
         }
         return value.textValue();
     }
@@ -116,14 +98,5 @@ abstract class TaskCommand implements Command {
     static String optionalField(JsonNode line, String name) {
         JsonNode value = line.get(name);
         return value == null || value.isNull() ? null : value.asText();
-    }
-
-    private static boolean stderrIsTerminal() {
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return false;
-        }
     }
 }
