@@ -4,7 +4,7 @@ import io.albert4j.Albert4j;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
                 TaskCommands.QuestionAnswering.class, TaskCommands.Ner.class, TaskCommands.Embed.class,
                 TaskCommands.SentenceOrder.class, TaskCommands.Choose.class, TokenizeCommand.class,
                 ForwardCommand.class, EvaluateCommand.class, ServeCommand.class, BenchCommand.class,
-                TokenizerBenchCommand.class, AlbertCommand.VersionCommand.class, HelpCommand.class,
+                TokenizerBenchCommand.class, AlbertCommand.VersionCommand.class, AlbertCommand.Help.class,
                 AutoComplete.GenerateCompletion.class})
 final class AlbertCommand implements Callable<Integer> {
     private final Console console;
@@ -79,6 +79,31 @@ final class AlbertCommand implements Callable<Integer> {
         @Override
         public void run() {
             spec.commandLine().printVersionHelp(spec.commandLine().getOut());
+        }
+    }
+
+    /**
+     * {@code albert help [COMMAND]}: a command's usage (or the list of commands) on stdout. Our own
+     * rather than picocli's HelpCommand so that it, too, answers {@code --version}.
+     */
+    @Command(name = "help", helpCommand = true, description = "Prints the usage of COMMAND, or the list of commands.")
+    static final class Help implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "COMMAND", arity = "0..1", description = "the command whose usage to print")
+        String command;
+
+        @Override
+        public Integer call() {
+            CommandLine top = spec.parent().commandLine();
+            CommandLine target = command == null ? top : top.getSubcommands().get(command);
+            if (target == null) {
+                throw new CliException("unknown command \"" + command + "\"; commands: "
+                        + String.join(", ", top.getSubcommands().keySet()));
+            }
+            target.usage(spec.commandLine().getOut());
+            return 0;
         }
     }
 }
