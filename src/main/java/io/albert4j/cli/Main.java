@@ -39,7 +39,7 @@ public final class Main {
 
     /** Runs one command in-process and returns its exit code (0 ok, 1 internal failure, 2 bad input). */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        CommandLine commandLine = commandLine(new Console(in, out, err));
+        CommandLine commandLine = commandLine(new Console(in, out, err), args);
         try {
             return commandLine.execute(args);
         } catch (OutOfMemoryError e) {
@@ -57,8 +57,16 @@ public final class Main {
         }
     }
 
-    /** The command tree on these streams, with the error handlers that keep each error to one line. */
+    /** The whole command tree on these streams, with the error handlers that keep each error to one line. */
     static CommandLine commandLine(Console console) {
+        return commandLine(console, new String[0]);
+    }
+
+    /**
+     * The command tree for {@code args}: the top level and, when {@code args} starts with a command's
+     * name, that command alone (building a command costs picocli's reflection, and a cold start pays it).
+     */
+    static CommandLine commandLine(Console console, String[] args) {
         CommandLine commandLine = new CommandLine(new AlbertCommand(console))
                 .setOut(writer(console.out()))
                 .setErr(writer(console.err()))
@@ -68,8 +76,34 @@ public final class Main {
                 .registerConverter(int.class, Main::integer)
                 .setParameterExceptionHandler(Main::usageError)
                 .setExecutionExceptionHandler((e, cl, parsed) -> failure(e, cl));
-        commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        List<Class<?>> commands = commandsFor(args);
+        commands.forEach(commandLine::addSubcommand);
+        if (commands == AlbertCommand.COMMANDS) {
+            commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        }
         return commandLine;
+    }
+
+    /**
+     * The commands {@code args} needs: none for {@code --version}, the one named, or all of them (for
+     * the usage, help, completion, and the error that lists them).
+     */
+    private static List<Class<?>> commandsFor(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return List.of();
+        }
+        Class<?> named = args.length == 0 ? null : commandNamed(args[0]);
+        return named == null || AlbertCommand.NEED_ALL.contains(named) ? AlbertCommand.COMMANDS : List.of(named);
+    }
+
+    /** The command class whose {@code @Command} name is {@code name}, or null. */
+    private static Class<?> commandNamed(String name) {
+        for (Class<?> command : AlbertCommand.COMMANDS) {
+            if (command.getAnnotation(CommandLine.Command.class).name().equals(name)) {
+                return command;
+            }
+        }
+        return null;
     }
 
     /** An integer option's value, refused in the words of every other CLI error. */
