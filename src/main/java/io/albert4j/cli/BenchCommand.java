@@ -5,12 +5,14 @@ import io.albert4j.model.AlbertInput;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.model.Architecture;
 import io.albert4j.model.Parallelism;
+import io.albert4j.pipeline.FeatureExtractionOptions;
 import io.albert4j.pipeline.FeatureExtractionPipeline;
 import io.albert4j.pipeline.Pooling;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.EncodeOptions;
 import io.albert4j.tokenizer.Encoding;
 import io.albert4j.tokenizer.Truncation;
+import io.albert4j.wire.JsonResults;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -143,7 +145,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         try (AlbertModel albert = AlbertModel.load(dir, Architecture.ALBERT_MODEL);
              AlbertTokenizer tokenizer = AlbertTokenizer.load(dir)) {
-            FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(albert, tokenizer);
+            FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(albert, tokenizer,
+                    FeatureExtractionOptions.defaults().withPooling(Pooling.MEAN));
             long tokens = 0;
             EncodeOptions options = EncodeOptions.defaults().withMaxLength(albert.config().maxPositionEmbeddings())
                     .withTruncation(Truncation.LONGEST_FIRST);
@@ -162,9 +165,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             List<String> warmupTexts = texts.subList(0, Math.min(warmupLines, texts.size()));
             for (int i = 0; i < warmups; i++) {
-                pipeline.embed(warmupTexts, Pooling.MEAN, false, batchSize);
+                pipeline.embed(warmupTexts, batchSize);
             }
-            double[] times = time(0, runs, () -> pipeline.embed(texts, Pooling.MEAN, false, batchSize));
+            double[] times = time(0, runs, () -> pipeline.embed(texts, batchSize));
             ObjectNode json = summary(times, threadCount);
             json.put("mode", "text");
             json.put("sentences", texts.size());

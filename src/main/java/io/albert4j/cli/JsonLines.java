@@ -3,6 +3,8 @@ package io.albert4j.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.AlbertException;
+import io.albert4j.wire.JsonLinesInput;
+import io.albert4j.wire.JsonResults;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,7 +22,7 @@ import java.util.function.Function;
  * order. Lines are answered in batches of what has already arrived (at most {@value #MAX_BATCH}), so a
  * file runs batched while a slow producer on stdin gets each answer as soon as its line is in; every
  * batch is flushed as soon as it is written. A line that cannot be read or answered gets
- * {@code {"error": "line N: ...", "line": N}} in its place and the run goes on (or, with
+ * {@code {"error": "...", "line": N}} in its place (the message names line N too) and the run goes on (or, with
  * {@code --fail-fast}, stops there); the exit code is then 2, and one line on stderr counts the
  * failures.
  *
@@ -30,7 +32,7 @@ final class JsonLines<I> {
     static final int MAX_BATCH = 16;
 
     private final String command;
-    private final Function<JsonNode, I> read;
+    private final Reader<I> read;
     private final Function<List<I>, List<JsonNode>> answer;
     private final boolean failFast;
     private final Console console;
@@ -41,11 +43,16 @@ final class JsonLines<I> {
     private int firstFailedLine;
     private String failFastMessage;
 
+    /** Reads one line's JSON as an input; a line that does not fit throws an AlbertException naming it. */
+    interface Reader<I> {
+        I read(JsonNode line, int lineNumber);
+    }
+
     /** An input and the number of the line it came from (1-based, blank lines counted). */
     private record Numbered<I>(int line, I input) {
     }
 
-    JsonLines(String command, Function<JsonNode, I> read, Function<List<I>, List<JsonNode>> answer, boolean failFast,
+    JsonLines(String command, Reader<I> read, Function<List<I>, List<JsonNode>> answer, boolean failFast,
               Console console) {
         this.command = command;
         this.read = read;
@@ -80,7 +87,7 @@ final class JsonLines<I> {
             }
             I input;
             try {
-                input = read.apply(parse(line));
+                input = read.read(JsonLinesInput.parse(line, lineNumber), lineNumber);
             } catch (AlbertException | CliException | IllegalArgumentException e) {
                 answerBatch();
                 if (failFastMessage == null) {
@@ -95,14 +102,6 @@ final class JsonLines<I> {
         }
         answerBatch();
         return finish();
-    }
-
-    private static JsonNode parse(String line) {
-        try {
-            return JsonResults.JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new AlbertException("not JSON: " + e.getOriginalMessage());
-        }
     }
 
     /** Answers the lines gathered so far: as one batch, or line by line when the batch fails. */
@@ -164,8 +163,8 @@ final class JsonLines<I> {
         if (firstFailedLine == 0) {
             firstFailedLine = line;
         }
-        print(JsonResults.JSON.createObjectNode().put("error", "line " + line + ": " + message).put("line", line)
-                .toString());
+        String named = message.matches("(?s).*\\bline " + line + "\\b.*") ? message : "line " + line + ": " + message;
+        print(JsonResults.JSON.createObjectNode().put("error", named).put("line", line).toString());
         console.out().flush();
         if (failFast) {
             failFastMessage = "stopped at input line " + line + " (--fail-fast): " + message;

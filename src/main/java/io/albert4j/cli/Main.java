@@ -1,6 +1,7 @@
 package io.albert4j.cli;
 
 import io.albert4j.AlbertException;
+import io.albert4j.wire.JsonResults;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;

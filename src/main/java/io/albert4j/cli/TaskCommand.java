@@ -1,23 +1,28 @@
 package io.albert4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.albert4j.AlbertException;
+import io.albert4j.pipeline.Pipeline;
+import io.albert4j.wire.JsonResults;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * A pipeline command: loads the model, then answers either its command-line arguments (one JSON
+ * A pipeline command: its options become the task's options record (checked before the model
+ * loads), the model's {@link Pipeline} answers either the command-line arguments (one JSON
  * document) or, with {@code --input FILE|-}, JSON Lines ({@link JsonLines}: one result line per
- * input line, in order, each flushed as soon as it is computed).
+ * input line, in order, each flushed as soon as it is computed). Lines are read and results written
+ * by {@link io.albert4j.wire}, as the server reads and writes them.
  *
- * @param <I> one input of the task, as read from a JSON Lines line
+ * @param <I> one input of the task
+ * @param <O> the pipeline's result for one input
  */
-abstract class TaskCommand<I> implements Callable<Integer> {
+abstract class TaskCommand<I, O> implements Callable<Integer> {
     @ParentCommand
     AlbertCommand root;
 
@@ -30,28 +35,30 @@ abstract class TaskCommand<I> implements Callable<Integer> {
     @Mixin
     JsonLinesOptions jsonLines;
 
-    /** The command's name, as errors and the progress line name it. */
+    /** The command's name, as the summary line on stderr names it. */
     abstract String name();
 
     /**
-     * Checks the options that need no model, before the model loads; throws {@link CliException}.
-     * {@code jsonLines} says whether the inputs come from {@code --input} rather than the arguments.
+     * Checks the options, building the task's options record (whose constructor checks the bounds),
+     * before any model loads. {@code jsonLines} says whether inputs come from {@code --input}.
      */
     abstract void validate(boolean jsonLines);
 
-    /** Binds the task to a loaded model (fails here when the model's head cannot do the task). */
-    abstract Task<I> prepare(LoadedModel loaded);
+    /** The task's pipeline on the loaded model, with the options; fails when the head cannot do the task. */
+    abstract Pipeline<I, O> pipeline(LoadedModel loaded);
 
-    /** A task bound to a model and the command's options. */
-    interface Task<I> {
-        /** The answer to the command-line arguments. */
-        JsonNode single();
+    /** The inputs the command-line arguments give (one, except for embed's several texts). */
+    abstract List<I> argumentInputs();
 
-        /** One JSON Lines line as an input; a line that does not fit throws {@link AlbertException}. */
-        I input(JsonNode line);
+    /** One JSON Lines line as an input (through {@link io.albert4j.wire.JsonLinesInput}). */
+    abstract I lineInput(JsonNode line, int lineNumber);
 
-        /** Answers to inputs, one per input, in order (batched where the pipeline has a batched form). */
-        List<JsonNode> answer(List<I> inputs);
+    /** A result as Hugging Face's JSON (through {@link JsonResults}). */
+    abstract JsonNode json(I input, O result);
+
+    /** The document printed for the command-line inputs: the one result. */
+    JsonNode document(List<JsonNode> results) {
+        return results.get(0);
     }
 
     @Override
@@ -59,15 +66,27 @@ abstract class TaskCommand<I> implements Callable<Integer> {
         validate(jsonLines.active());
         Console console = root.console();
         try (LoadedModel loaded = LoadedModel.load(model, tokenizer, console)) {
-            Task<I> task = prepare(loaded);
+            Pipeline<I, O> pipeline = pipeline(loaded);
             if (!jsonLines.active()) {
-                console.out().println(JsonResults.JSON.writeValueAsString(task.single()));
+                JsonNode document = document(answer(pipeline, argumentInputs()));
+                console.out().println(JsonResults.JSON.writeValueAsString(document));
                 return 0;
             }
             try (BufferedReader reader = JsonLines.open(jsonLines.input, console)) {
-                return new JsonLines<>(name(), task::input, task::answer, jsonLines.failFast, console).run(reader);
+                return new JsonLines<>(name(), this::lineInput, inputs -> answer(pipeline, inputs), jsonLines.failFast,
+                        console).run(reader);
             }
         }
+    }
+
+    /** The results for inputs, in one batched pipeline call, as JSON. */
+    private List<JsonNode> answer(Pipeline<I, O> pipeline, List<I> inputs) {
+        List<O> results = pipeline.run(inputs);
+        List<JsonNode> out = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            out.add(json(inputs.get(i), results.get(i)));
+        }
+        return out;
     }
 
     /** Refuses TEXT arguments next to --input, and requires them without it. */
@@ -79,24 +98,5 @@ abstract class TaskCommand<I> implements Callable<Integer> {
             throw new CliException("expected a TEXT argument (or --input FILE|- for JSON Lines); see albert "
                     + command + " --help");
         }
-    }
-
-    /** A string field of a JSON Lines input, or the line itself when it is a JSON string. */
-    static String field(JsonNode line, String name) {
-        if (line.isTextual() && name.equals("text")) {
-            return line.textValue();
-        }
-        JsonNode value = line.get(name);
-        if (value == null || !value.isTextual()) {
-            throw new AlbertException("the line needs a string field \"" + name + "\""
-                    + (value == null ? "" : ", found " + value));
-        }
-        return value.textValue();
-    }
-
-    /** An optional string field, or null. */
-    static String optionalField(JsonNode line, String name) {
-        JsonNode value = line.get(name);
-        return value == null || value.isNull() ? null : value.asText();
     }
 }

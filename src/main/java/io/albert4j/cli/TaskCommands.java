@@ -4,35 +4,51 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.AlbertException;
 import io.albert4j.pipeline.Aggregation;
+import io.albert4j.pipeline.Answer;
+import io.albert4j.pipeline.ChoiceScore;
 import io.albert4j.pipeline.Entity;
+import io.albert4j.pipeline.FeatureExtractionOptions;
 import io.albert4j.pipeline.FeatureExtractionPipeline;
+import io.albert4j.pipeline.FillMaskCandidate;
+import io.albert4j.pipeline.FillMaskOptions;
 import io.albert4j.pipeline.FillMaskPipeline;
+import io.albert4j.pipeline.LabelScore;
+import io.albert4j.pipeline.MultipleChoiceInput;
 import io.albert4j.pipeline.MultipleChoicePipeline;
+import io.albert4j.pipeline.Pipeline;
 import io.albert4j.pipeline.Pooling;
 import io.albert4j.pipeline.QuestionAnsweringOptions;
 import io.albert4j.pipeline.QuestionAnsweringPipeline;
+import io.albert4j.pipeline.QuestionContext;
 import io.albert4j.pipeline.ScoreFunction;
 import io.albert4j.pipeline.SentenceOrderPipeline;
+import io.albert4j.pipeline.TextClassificationOptions;
 import io.albert4j.pipeline.TextClassificationPipeline;
+import io.albert4j.pipeline.TextPair;
+import io.albert4j.pipeline.TokenClassificationOptions;
 import io.albert4j.pipeline.TokenClassificationPipeline;
 import io.albert4j.pipeline.ZeroShotClassificationPipeline;
+import io.albert4j.pipeline.ZeroShotOptions;
+import io.albert4j.pipeline.ZeroShotResult;
+import io.albert4j.wire.JsonLinesInput;
+import io.albert4j.wire.JsonResults;
+import io.albert4j.wire.WireException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
 
-/** The pipeline subcommands: fill-mask, classify, zero-shot-classification, qa, ner, embed, sop, choose. */
+/**
+ * The pipeline subcommands: fill-mask, classify, zero-shot-classification, qa, ner, embed, sop,
+ * choose. Each binds its options to the task's options record ({@link FillMaskOptions}, ...), whose
+ * defaults and bounds are the Java API's.
+ */
 final class TaskCommands {
     private TaskCommands() {
-    }
-
-    /** A text and an optional second text (null when absent). */
-    record TextPair(String text, String pair) {
     }
 
     /**
@@ -41,10 +57,10 @@ final class TaskCommands {
      */
     @Command(name = "fill-mask", footer = {"", "JSON Lines: {\"text\": ...} or a JSON string per line."},
             description = "The top-k candidates for each [MASK] of TEXT (Hugging Face's fill-mask pipeline).")
-    static final class FillMask extends TaskCommand<String> {
-        @Option(names = "--top-k", paramLabel = "N",
-                description = "candidates per mask (default: " + FillMaskPipeline.DEFAULT_TOP_K + ")")
-        int topK = FillMaskPipeline.DEFAULT_TOP_K;
+    static final class FillMask extends TaskCommand<String, List<List<FillMaskCandidate>>> {
+        @Option(names = "--top-k", paramLabel = "N", description = "candidates per mask, 1 to "
+                + FillMaskOptions.MAX_TOP_K + " (default: " + FillMaskOptions.DEFAULT_TOP_K + ")")
+        int topK = FillMaskOptions.DEFAULT_TOP_K;
 
         @Option(names = "--target", paramLabel = "T", description = "restrict the candidates to T (repeatable)")
         List<String> target = new ArrayList<>();
@@ -56,40 +72,41 @@ final class TaskCommands {
         @Parameters(paramLabel = "TEXT", arity = "0..1", description = "a text with one or more [MASK]")
         String text;
 
+        private FillMaskOptions options;
+
         String name() {
             return "fill-mask";
         }
 
         void validate(boolean jsonLines) {
             requireTextOrInput(name(), jsonLines, text != null);
+            options = FillMaskOptions.defaults().withTopK(topK).withTargets(targets(target, targets));
         }
 
-        Task<String> prepare(LoadedModel loaded) {
-            FillMaskPipeline pipeline = new FillMaskPipeline(loaded.model(), loaded.tokenizer());
-            List<String> targetList = targets(target, targets);
-            return new Task<>() {
-                public JsonNode single() {
-                    return JsonResults.fillMask(pipeline.fill(text, topK, targetList));
-                }
+        Pipeline<String, List<List<FillMaskCandidate>>> pipeline(LoadedModel loaded) {
+            return new FillMaskPipeline(loaded.model(), loaded.tokenizer(), options);
+        }
 
-                public String input(JsonNode line) {
-                    return field(line, "text");
-                }
+        List<String> argumentInputs() {
+            return List.of(text);
+        }
 
-                public List<JsonNode> answer(List<String> texts) {
-                    return pipeline.fill(texts, topK, targetList).stream().map(JsonResults::fillMask).toList();
-                }
-            };
+        String lineInput(JsonNode line, int lineNumber) {
+            return JsonLinesInput.text(line, lineNumber);
+        }
+
+        JsonNode json(String input, List<List<FillMaskCandidate>> result) {
+            return JsonResults.fillMask(result);
         }
     }
 
-    /** The union of {@code --target} values and {@code --targets} (comma-separated or a JSON list), or null. */
+    /** The union of {@code --target} values and {@code --targets} (comma-separated or a JSON list). */
     static List<String> targets(List<String> target, String list) {
         List<String> targets = new ArrayList<>(target);
         if (list != null) {
             targets.addAll(list.strip().startsWith("[") ? jsonStrings(list, "--targets") : splitList(list));
         }
-        return targets.isEmpty() && list == null ? null : targets;
+        return targets;
     }
 
     private static List<String> jsonStrings(String json, String option) {
@@ -118,7 +135,7 @@ final class TaskCommands {
             + "or a JSON string per line."},
             description = "The labels of TEXT (or of the pair TEXT, TEXT_B) with their scores (Hugging Face's "
                     + "text-classification pipeline).")
-    static final class Classify extends TaskCommand<TextPair> {
+    static final class Classify extends TaskCommand<TextPair, List<LabelScore>> {
         @Option(names = "--pair", paramLabel = "TEXT_B", description = "the second text of a pair")
         String pair;
 
@@ -132,70 +149,56 @@ final class TaskCommands {
         @Parameters(paramLabel = "TEXT", arity = "0..1", description = "the text to classify")
         String text;
 
+        private TextClassificationOptions options;
+
         String name() {
             return "classify";
         }
 
         void validate(boolean jsonLines) {
             requireTextOrInput(name(), jsonLines, text != null);
-            topK();
-            scoreFunction();
-        }
-
-        private int topK() {
-            if (topK.equals("all")) {
-                return TextClassificationPipeline.ALL_LABELS;
-            }
-            try {
-                return Integer.parseInt(topK);
-            } catch (NumberFormatException e) {
-                throw new CliException("--top-k expects an integer or all, found \"" + topK + "\"");
-            }
+            TextClassificationOptions o = topK.equals("all") ? TextClassificationOptions.defaults().withAllLabels()
+                    : TextClassificationOptions.defaults().withTopK(integer("--top-k", topK, "an integer or all"));
+            options = function == null ? o : o.withFunctionToApply(scoreFunction());
         }
 
         private ScoreFunction scoreFunction() {
-            if (function == null) {
-                return null;
-            }
             try {
-                return ScoreFunction.valueOf(function.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new CliException("--function expects softmax, sigmoid or none, found \"" + function + "\"");
+                return ScoreFunction.parse(function);
+            } catch (AlbertException e) {
+                throw new CliException("--function: " + e.getMessage());
             }
         }
 
-        Task<TextPair> prepare(LoadedModel loaded) {
-            TextClassificationPipeline pipeline = new TextClassificationPipeline(loaded.model(), loaded.tokenizer());
-            int k = topK();
-            ScoreFunction f = scoreFunction();
-            return new Task<>() {
-                public JsonNode single() {
-                    return JsonResults.labels(pipeline.classify(text, pair, k, f));
-                }
+        Pipeline<TextPair, List<LabelScore>> pipeline(LoadedModel loaded) {
+            return new TextClassificationPipeline(loaded.model(), loaded.tokenizer(), options);
+        }
 
-                public TextPair input(JsonNode line) {
-                    return new TextPair(field(line, "text"), optionalField(line, "text_pair"));
-                }
+        List<TextPair> argumentInputs() {
+            return List.of(new TextPair(text, pair));
+        }
 
-                /** Batched when every input is single or every input is a pair; else one by one. */
-                public List<JsonNode> answer(List<TextPair> inputs) {
-                    List<String> texts = inputs.stream().map(TextPair::text).toList();
-                    List<String> pairs = inputs.stream().map(TextPair::pair).toList();
-                    boolean anyPair = pairs.stream().anyMatch(Objects::nonNull);
-                    if (anyPair && pairs.contains(null)) {
-                        return inputs.stream().map(p -> (JsonNode) JsonResults.labels(
-                                pipeline.classify(p.text(), p.pair(), k, f))).toList();
-                    }
-                    return pipeline.classify(texts, anyPair ? pairs : null, k, f).stream()
-                            .map(r -> (JsonNode) JsonResults.labels(r)).toList();
-                }
-            };
+        TextPair lineInput(JsonNode line, int lineNumber) {
+            return JsonLinesInput.textPair(line, lineNumber);
+        }
+
+        JsonNode json(TextPair input, List<LabelScore> result) {
+            return JsonResults.labels(result);
+        }
+    }
+
+    /** {@code value} as an integer, or a CliException naming the option and what it expects. */
+    private static int integer(String option, String value, String expected) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new CliException(option + " expects " + expected + ", found \"" + value + "\"");
         }
     }
 
     /** The values the completion script offers for --function. */
     static final class Functions implements Iterable<String> {
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return List.of("softmax", "sigmoid", "none").iterator();
         }
     }
@@ -207,7 +210,7 @@ final class TaskCommands {
     @Command(name = "zero-shot-classification", footer = {"", "JSON Lines: {\"text\": ...} or a JSON string per line."},
             description = "Scores TEXT against candidate labels with an NLI model (Hugging Face's "
                     + "zero-shot-classification pipeline).")
-    static final class ZeroShot extends TaskCommand<String> {
+    static final class ZeroShot extends TaskCommand<String, ZeroShotResult> {
         @Option(names = "--candidate-labels", paramLabel = "a,b,...", required = true,
                 description = "the labels, comma-separated")
         String candidateLabels;
@@ -217,11 +220,13 @@ final class TaskCommands {
 
         @Option(names = "--hypothesis-template", paramLabel = "TEMPLATE",
                 description = "the hypothesis, {} standing for a label (default: \""
-                        + ZeroShotClassificationPipeline.DEFAULT_HYPOTHESIS_TEMPLATE + "\")")
-        String hypothesisTemplate = ZeroShotClassificationPipeline.DEFAULT_HYPOTHESIS_TEMPLATE;
+                        + ZeroShotOptions.DEFAULT_HYPOTHESIS_TEMPLATE + "\")")
+        String hypothesisTemplate = ZeroShotOptions.DEFAULT_HYPOTHESIS_TEMPLATE;
 
         @Parameters(paramLabel = "TEXT", arity = "0..1", description = "the text to classify")
         String text;
+
+        private ZeroShotOptions options;
 
         String name() {
             return "zero-shot-classification";
@@ -229,45 +234,34 @@ final class TaskCommands {
 
         void validate(boolean jsonLines) {
             requireTextOrInput(name(), jsonLines, text != null);
-            labels();
-        }
-
-        private List<String> labels() {
             List<String> labels = splitList(candidateLabels).stream().filter(l -> !l.isEmpty()).toList();
             if (labels.isEmpty()) {
                 throw new CliException("--candidate-labels a,b,... is required (found no label)");
             }
-            return labels;
+            options = ZeroShotOptions.of(labels).withHypothesisTemplate(hypothesisTemplate).withMultiLabel(multiLabel);
         }
 
-        Task<String> prepare(LoadedModel loaded) {
-            ZeroShotClassificationPipeline pipeline = new ZeroShotClassificationPipeline(loaded.model(), loaded.tokenizer());
-            List<String> labels = labels();
-            return new Task<>() {
-                public JsonNode single() {
-                    return JsonResults.zeroShot(pipeline.classify(text, labels, hypothesisTemplate, multiLabel));
-                }
-
-                public String input(JsonNode line) {
-                    return field(line, "text");
-                }
-
-                public List<JsonNode> answer(List<String> texts) {
-                    return pipeline.classify(texts, labels, hypothesisTemplate, multiLabel).stream()
-                            .map(r -> (JsonNode) JsonResults.zeroShot(r)).toList();
-                }
-            };
+        Pipeline<String, ZeroShotResult> pipeline(LoadedModel loaded) {
+            return new ZeroShotClassificationPipeline(loaded.model(), loaded.tokenizer(), options);
         }
-    }
 
-    /** A question about a context. */
-    record QuestionContext(String question, String context) {
+        List<String> argumentInputs() {
+            return List.of(text);
+        }
+
+        String lineInput(JsonNode line, int lineNumber) {
+            return JsonLinesInput.text(line, lineNumber);
+        }
+
+        JsonNode json(String input, ZeroShotResult result) {
+            return JsonResults.zeroShot(result);
+        }
     }
 
     /** {@code qa --question Q --context C [options]}. */
     @Command(name = "qa", footer = {"", "JSON Lines: {\"question\": ..., \"context\": ...} per line."},
             description = "The answer spans to a question in a context (Hugging Face's question-answering pipeline).")
-    static final class QuestionAnswering extends TaskCommand<QuestionContext> {
+    static final class QuestionAnswering extends TaskCommand<QuestionContext, List<Answer>> {
         @Option(names = "--question", paramLabel = "Q", description = "the question (required without --input)")
         String question;
 
@@ -291,6 +285,8 @@ final class TaskCommands {
         @Option(names = "--handle-impossible-answer", description = "also score the empty answer")
         boolean handleImpossibleAnswer;
 
+        private QuestionAnsweringOptions options;
+
         String name() {
             return "qa";
         }
@@ -299,12 +295,11 @@ final class TaskCommands {
             if (!jsonLines && (question == null || context == null)) {
                 throw new CliException("--question and --context are required (or --input FILE|- for JSON Lines)");
             }
-            options();
-        }
-
-        private QuestionAnsweringOptions options() {
+            if (jsonLines && (question != null || context != null)) {
+                throw new CliException("give either --question and --context or --input, not both");
+            }
             QuestionAnsweringOptions defaults = QuestionAnsweringOptions.defaults();
-            return defaults
+            options = defaults
                     .withTopK(topK == null ? defaults.topK() : topK)
                     .withMaxAnswerLen(maxAnswerLen == null ? defaults.maxAnswerLen() : maxAnswerLen)
                     .withMaxSeqLen(maxSeqLen)
@@ -312,30 +307,27 @@ final class TaskCommands {
                     .withHandleImpossibleAnswer(handleImpossibleAnswer);
         }
 
-        Task<QuestionContext> prepare(LoadedModel loaded) {
-            QuestionAnsweringPipeline pipeline = new QuestionAnsweringPipeline(loaded.model(), loaded.tokenizer());
-            QuestionAnsweringOptions options = options();
-            return new Task<>() {
-                public JsonNode single() {
-                    return JsonResults.answers(context, pipeline.answer(question, context, options));
-                }
+        Pipeline<QuestionContext, List<Answer>> pipeline(LoadedModel loaded) {
+            return new QuestionAnsweringPipeline(loaded.model(), loaded.tokenizer(), options);
+        }
 
-                public QuestionContext input(JsonNode line) {
-                    return new QuestionContext(field(line, "question"), field(line, "context"));
-                }
+        List<QuestionContext> argumentInputs() {
+            return List.of(new QuestionContext(question, context));
+        }
 
-                public List<JsonNode> answer(List<QuestionContext> inputs) {
-                    return inputs.stream().map(q -> JsonResults.answers(q.context(),
-                            pipeline.answer(q.question(), q.context(), options))).toList();
-                }
-            };
+        QuestionContext lineInput(JsonNode line, int lineNumber) {
+            return JsonLinesInput.questionContext(line, lineNumber);
+        }
+
+        JsonNode json(QuestionContext input, List<Answer> result) {
+            return JsonResults.answers(input.context(), result);
         }
     }
 
     /** {@code ner [--aggregation S] [--ignore-labels O,...] TEXT}. */
     @Command(name = "ner", footer = {"", "JSON Lines: {\"text\": ...} or a JSON string per line."},
             description = "The entities of TEXT (Hugging Face's token-classification pipeline).")
-    static final class Ner extends TaskCommand<String> {
+    static final class Ner extends TaskCommand<String, List<Entity>> {
         @Option(names = "--aggregation", paramLabel = "none|simple|first|average|max",
                 completionCandidates = Aggregations.class,
                 description = "how tokens group into entities (default: none)")
@@ -348,44 +340,40 @@ final class TaskCommands {
         @Parameters(paramLabel = "TEXT", arity = "0..1", description = "the text to tag")
         String text;
 
+        private TokenClassificationOptions options;
+
         String name() {
             return "ner";
         }
 
         void validate(boolean jsonLines) {
             requireTextOrInput(name(), jsonLines, text != null);
-            Aggregation.parse(aggregation);
+            options = TokenClassificationOptions.defaults()
+                    .withAggregationStrategy(Aggregation.parse(aggregation))
+                    .withIgnoreLabels(ignoreLabels == null ? TokenClassificationOptions.DEFAULT_IGNORE_LABELS
+                            : splitList(ignoreLabels));
         }
 
-        Task<String> prepare(LoadedModel loaded) {
-            TokenClassificationPipeline pipeline = new TokenClassificationPipeline(loaded.model(), loaded.tokenizer());
-            Aggregation strategy = Aggregation.parse(aggregation);
-            List<String> ignore = ignoreLabels == null ? TokenClassificationPipeline.DEFAULT_IGNORE_LABELS
-                    : splitList(ignoreLabels);
-            return new Task<>() {
-                public JsonNode single() {
-                    return JsonResults.entities(text, pipeline.tag(text, strategy, ignore));
-                }
+        Pipeline<String, List<Entity>> pipeline(LoadedModel loaded) {
+            return new TokenClassificationPipeline(loaded.model(), loaded.tokenizer(), options);
+        }
 
-                public String input(JsonNode line) {
-                    return field(line, "text");
-                }
+        List<String> argumentInputs() {
+            return List.of(text);
+        }
 
-                public List<JsonNode> answer(List<String> texts) {
-                    List<List<Entity>> tagged = pipeline.tag(texts, strategy, ignore);
-                    List<JsonNode> out = new ArrayList<>();
-                    for (int i = 0; i < texts.size(); i++) {
-                        out.add(JsonResults.entities(texts.get(i), tagged.get(i)));
-                    }
-                    return out;
-                }
-            };
+        String lineInput(JsonNode line, int lineNumber) {
+            return JsonLinesInput.text(line, lineNumber);
+        }
+
+        JsonNode json(String input, List<Entity> result) {
+            return JsonResults.entities(input, result);
         }
     }
 
     /** The values the completion script offers for --aggregation. */
     static final class Aggregations implements Iterable<String> {
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return List.of("none", "simple", "first", "average", "max").iterator();
         }
     }
@@ -394,7 +382,7 @@ final class TaskCommands {
     @Command(name = "embed", footer = {"", "JSON Lines: {\"text\": ...} or a JSON string per line."},
             description = "Sentence embeddings of the TEXTs, or token features with --pooling none (Hugging Face's "
                     + "feature-extraction pipeline).")
-    static final class Embed extends TaskCommand<String> {
+    static final class Embed extends TaskCommand<String, float[][]> {
         @Option(names = "--pooling", paramLabel = "cls|mean|pooler|none", completionCandidates = Poolings.class,
                 description = "how token vectors become one (default: mean; none prints the token vectors)")
         String pooling = "mean";
@@ -405,50 +393,48 @@ final class TaskCommands {
         @Parameters(paramLabel = "TEXT", arity = "0..*", description = "the texts (one JSON array for several)")
         List<String> texts = new ArrayList<>();
 
+        private FeatureExtractionOptions options;
+
         String name() {
             return "embed";
         }
 
         void validate(boolean jsonLines) {
             requireTextOrInput(name(), jsonLines, !texts.isEmpty());
-            if (pooling() == null && normalize) {
+            Pooling p = Pooling.parse(pooling);
+            if (p == Pooling.NONE && normalize) {
                 throw new CliException("--normalize needs a pooling (cls, mean or pooler)");
             }
+            options = new FeatureExtractionOptions(p, normalize);
         }
 
-        private Pooling pooling() {
-            return pooling.equals("none") ? null : Pooling.parse(pooling);
+        Pipeline<String, float[][]> pipeline(LoadedModel loaded) {
+            return new FeatureExtractionPipeline(loaded.model(), loaded.tokenizer(), options);
         }
 
-        Task<String> prepare(LoadedModel loaded) {
-            FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(loaded.model(), loaded.tokenizer());
-            Pooling p = pooling();
-            return new Task<>() {
-                public JsonNode single() {
-                    List<JsonNode> results = answer(texts);
-                    return results.size() == 1 ? results.get(0) : JsonResults.JSON.createArrayNode().addAll(results);
-                }
+        List<String> argumentInputs() {
+            return texts;
+        }
 
-                public String input(JsonNode line) {
-                    return field(line, "text");
-                }
+        String lineInput(JsonNode line, int lineNumber) {
+            return JsonLinesInput.text(line, lineNumber);
+        }
 
-                /** Per text: [[token vectors]] without pooling (Hugging Face's shape), else one vector. */
-                public List<JsonNode> answer(List<String> inputs) {
-                    if (p == null) {
-                        return inputs.stream().map(t -> (JsonNode) JsonResults.JSON.createArrayNode()
-                                .add(JsonResults.matrix(pipeline.tokenFeatures(t)))).toList();
-                    }
-                    return pipeline.embed(inputs, p, normalize, FeatureExtractionPipeline.DEFAULT_BATCH_SIZE)
-                            .stream().map(v -> (JsonNode) JsonResults.vector(v)).toList();
-                }
-            };
+        /** Per text: [[token vectors]] without pooling (Hugging Face's shape), else one vector. */
+        JsonNode json(String input, float[][] result) {
+            return JsonResults.features(result, options.pooling());
+        }
+
+        /** One text's result, or a JSON array of the results of several. */
+        @Override
+        JsonNode document(List<JsonNode> results) {
+            return results.size() == 1 ? results.get(0) : JsonResults.JSON.createArrayNode().addAll(results);
         }
     }
 
     /** The values the completion script offers for --pooling. */
     static final class Poolings implements Iterable<String> {
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return List.of("mean", "cls", "pooler", "none").iterator();
         }
     }
@@ -456,7 +442,7 @@ final class TaskCommands {
     /** {@code sop --pair TEXT_B TEXT}. */
     @Command(name = "sop", footer = {"", "JSON Lines: {\"text\": ..., \"text_pair\": ...} per line."},
             description = "Sentence order of TEXT then TEXT_B (an AlbertForPreTraining checkpoint's SOP head).")
-    static final class SentenceOrder extends TaskCommand<TextPair> {
+    static final class SentenceOrder extends TaskCommand<TextPair, List<LabelScore>> {
         @Option(names = "--pair", paramLabel = "TEXT_B", description = "the second text (required without --input)")
         String pair;
 
@@ -474,34 +460,31 @@ final class TaskCommands {
             }
         }
 
-        Task<TextPair> prepare(LoadedModel loaded) {
-            SentenceOrderPipeline pipeline = new SentenceOrderPipeline(loaded.model(), loaded.tokenizer());
-            return new Task<>() {
-                public JsonNode single() {
-                    return JsonResults.labels(pipeline.predict(text, pair));
-                }
-
-                public TextPair input(JsonNode line) {
-                    return new TextPair(field(line, "text"), field(line, "text_pair"));
-                }
-
-                public List<JsonNode> answer(List<TextPair> inputs) {
-                    return pipeline.predict(inputs.stream().map(TextPair::text).toList(),
-                                    inputs.stream().map(TextPair::pair).toList())
-                            .stream().map(r -> (JsonNode) JsonResults.labels(r)).toList();
-                }
-            };
+        Pipeline<TextPair, List<LabelScore>> pipeline(LoadedModel loaded) {
+            return new SentenceOrderPipeline(loaded.model(), loaded.tokenizer());
         }
-    }
 
-    /** A prompt and its candidate continuations. */
-    record PromptChoices(String prompt, List<String> choices) {
+        List<TextPair> argumentInputs() {
+            return List.of(TextPair.of(text, pair));
+        }
+
+        TextPair lineInput(JsonNode line, int lineNumber) {
+            TextPair input = JsonLinesInput.textPair(line, lineNumber);
+            if (!input.isPair()) {
+                throw new WireException("input line " + lineNumber + " needs a string field \"text_pair\"");
+            }
+            return input;
+        }
+
+        JsonNode json(TextPair input, List<LabelScore> result) {
+            return JsonResults.labels(result);
+        }
     }
 
     /** {@code choose --prompt P --choice C1 --choice C2 ...}. */
     @Command(name = "choose", footer = {"", "JSON Lines: {\"prompt\": ..., \"choices\": [...]} per line."},
             description = "Scores each choice as the continuation of the prompt (AlbertForMultipleChoice).")
-    static final class Choose extends TaskCommand<PromptChoices> {
+    static final class Choose extends TaskCommand<MultipleChoiceInput, List<ChoiceScore>> {
         @Option(names = "--prompt", paramLabel = "P", description = "the prompt (required without --input)")
         String prompt;
 
@@ -518,36 +501,20 @@ final class TaskCommands {
             }
         }
 
-        Task<PromptChoices> prepare(LoadedModel loaded) {
-            MultipleChoicePipeline pipeline = new MultipleChoicePipeline(loaded.model(), loaded.tokenizer());
-            return new Task<>() {
-                public JsonNode single() {
-                    return JsonResults.choices(pipeline.choose(prompt, choices));
-                }
-
-                public PromptChoices input(JsonNode line) {
-                    return new PromptChoices(field(line, "prompt"), strings(line.get("choices")));
-                }
-
-                public List<JsonNode> answer(List<PromptChoices> inputs) {
-                    return inputs.stream().map(c -> (JsonNode) JsonResults.choices(
-                            pipeline.choose(c.prompt(), c.choices()))).toList();
-                }
-            };
+        Pipeline<MultipleChoiceInput, List<ChoiceScore>> pipeline(LoadedModel loaded) {
+            return new MultipleChoicePipeline(loaded.model(), loaded.tokenizer());
         }
 
-        private static List<String> strings(JsonNode array) {
-            if (array == null || !array.isArray()) {
-                throw new AlbertException("the line needs a \"choices\" list of strings");
-            }
-            List<String> out = new ArrayList<>();
-            for (JsonNode n : array) {
-                if (!n.isTextual()) {
-                    throw new AlbertException("\"choices\" must list strings, found " + n);
-                }
-                out.add(n.textValue());
-            }
-            return out;
+        List<MultipleChoiceInput> argumentInputs() {
+            return List.of(new MultipleChoiceInput(prompt, choices));
+        }
+
+        MultipleChoiceInput lineInput(JsonNode line, int lineNumber) {
+            return JsonLinesInput.multipleChoice(line, lineNumber);
+        }
+
+        JsonNode json(MultipleChoiceInput input, List<ChoiceScore> result) {
+            return JsonResults.choices(result);
         }
     }
 

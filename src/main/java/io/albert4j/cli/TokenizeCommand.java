@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.EncodeOptions;
 import io.albert4j.tokenizer.Encoding;
+import io.albert4j.pipeline.TextPair;
+import io.albert4j.wire.JsonLinesInput;
+import io.albert4j.wire.JsonResults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -77,9 +80,10 @@ final class TokenizeCommand implements Callable<Integer> {
         }
     }
 
-    private Line line(JsonNode line) {
-        String lineText = TaskCommand.field(line, "text");
-        String linePair = line.isObject() ? TaskCommand.optionalField(line, "text_pair") : pair;
+    /** A line: a JSON string, or {@code {"text", "text_pair"?, "max_length"?, "truncation"?}}. */
+    private Line line(JsonNode line, int lineNumber) {
+        TextPair texts = line.isObject() ? JsonLinesInput.textPair(line, lineNumber)
+                : new TextPair(JsonLinesInput.text(line, lineNumber), pair);
         JsonNode maxLength = line.get("max_length");
         JsonNode truncation = line.get("truncation");
         if (maxLength != null && !maxLength.isNull() && !maxLength.canConvertToInt()) {
@@ -88,7 +92,7 @@ final class TokenizeCommand implements Callable<Integer> {
         EncodeOptions options = EncodingOptions.encodeOptions(!noSpecialTokens,
                 maxLength == null || maxLength.isNull() ? encoding.maxLength : maxLength.intValue(),
                 truncation == null || truncation.isNull() ? encoding.truncation : truncation.asText());
-        return new Line(lineText, linePair, options);
+        return new Line(texts.text(), texts.textPair(), options);
     }
 
     /** The encoding with its offsets as Hugging Face's offset_mapping counts them: code points of each sequence. */

@@ -2,6 +2,7 @@ package io.albert4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.wire.JsonResults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
