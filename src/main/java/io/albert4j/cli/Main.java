@@ -68,7 +68,14 @@ public final class Main {
      * name, that command alone (building a command costs picocli's reflection, and a cold start pays it).
      */
     static CommandLine commandLine(Console console, String[] args) {
-        CommandLine commandLine = new CommandLine(new AlbertCommand(console))
+        CommandLine commandLine = new CommandLine(new AlbertCommand(console));
+        List<Class<?>> commands = commandsFor(args);
+        commands.forEach(commandLine::addSubcommand);
+        if (commands == AlbertCommand.COMMANDS) {
+            commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        }
+        // After the subcommands are added: picocli's setters reach the commands present when called.
+        return commandLine
                 .setOut(writer(console.out()))
                 .setErr(writer(console.err()))
                 // The last of a repeated option wins, as --top-k 3 --top-k 5 always did.
@@ -77,12 +84,6 @@ public final class Main {
                 .registerConverter(int.class, Main::integer)
                 .setParameterExceptionHandler(Main::usageError)
                 .setExecutionExceptionHandler((e, cl, parsed) -> failure(e, cl));
-        List<Class<?>> commands = commandsFor(args);
-        commands.forEach(commandLine::addSubcommand);
-        if (commands == AlbertCommand.COMMANDS) {
-            commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
-        }
-        return commandLine;
     }
 
     /**

@@ -121,6 +121,22 @@ class CommandLineTest {
         assertTrue(r.err().contains("--top-k") && r.err().contains("\"two\""), r.err());
     }
 
+    /** The options are the options record's: its bounds and messages hold, before any model loads. */
+    @Test
+    void optionsAreCheckedByTheTasksOptionsRecord() {
+        CliTest.Run zero = CliTest.run("fill-mask", "--model", "/no/such/model", "--top-k", "0", "a [MASK]");
+        assertEquals(2, zero.exitCode());
+        assertTrue(zero.err().contains("top_k must be at least 1, found 0"), zero.err());
+        CliTest.Run tooMany = CliTest.run("fill-mask", "--model", "/no/such/model", "--top-k=1001", "a [MASK]");
+        assertTrue(tooMany.err().contains("top_k must be at most 1000, found 1001"), tooMany.err());
+        CliTest.Run template = CliTest.run("zero-shot-classification", "--model", "/no/such/model",
+                "--candidate-labels", "a,b", "--hypothesis-template", "no slot", "x");
+        assertTrue(template.err().contains("hypothesis_template must hold {}"), template.err());
+        CliTest.Run function = CliTest.run("classify", "--model", "/no/such/model", "--function", "tanh", "x");
+        assertTrue(function.err().startsWith("albert classify: --function: function_to_apply must be softmax, "
+                + "sigmoid or none, found \"tanh\""), function.err());
+    }
+
     @Test
     void anUnknownOptionSuggestsTheUsage() {
         CliTest.Run r = CliTest.run("embed", "--pool", "mean", "x");
