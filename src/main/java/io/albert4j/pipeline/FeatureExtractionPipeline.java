@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Hugging Face's feature-extraction pipeline (token-level last_hidden_state) and sentence
@@ -45,6 +46,17 @@ public final class FeatureExtractionPipeline implements Pipeline<String, float[]
         this.tokenizer = tokenizer;
         this.options = Options.required("options", options);
         this.encodeOptions = Batch.truncatedToModel(model);
+    }
+
+    /** Equal when sharing the model and tokenizer, with equal options. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FeatureExtractionPipeline p && p.model == model && p.tokenizer == tokenizer && p.options.equals(options);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(System.identityHashCode(model), System.identityHashCode(tokenizer), options);
     }
 
     @Override
@@ -108,16 +120,6 @@ public final class FeatureExtractionPipeline implements Pipeline<String, float[]
             }
         }
         return List.of(out);
-    }
-
-    // SHIM
-    public float[][] tokenFeatures(String text) {
-        return withOptions(FeatureExtractionOptions.defaults()).run(text);
-    }
-
-    // SHIM
-    public List<float[]> embed(List<String> texts, Pooling pooling, boolean normalize, int batchSize) {
-        return withOptions(new FeatureExtractionOptions(pooling, normalize)).embed(texts, batchSize);
     }
 
     /** [batch][hidden]: the pooled (and, as the options say, normalised) vector of each sequence. */

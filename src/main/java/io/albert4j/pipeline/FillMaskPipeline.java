@@ -9,6 +9,7 @@ import io.albert4j.tokenizer.Encoding;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -19,9 +20,6 @@ import java.util.Set;
  * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.
  */
 public final class FillMaskPipeline implements Pipeline<String, List<List<FillMaskCandidate>>> {
-    // SHIM
-    public static final int DEFAULT_TOP_K = FillMaskOptions.DEFAULT_TOP_K;
-
     private final AlbertModel model;
     private final AlbertTokenizer tokenizer;
     private final FillMaskOptions options;
@@ -41,6 +39,17 @@ public final class FillMaskPipeline implements Pipeline<String, List<List<FillMa
         this.tokenizer = tokenizer;
         this.options = Options.required("options", options);
         this.targetIds = targetIds(options.targets());
+    }
+
+    /** Equal when sharing the model and tokenizer, with equal options. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FillMaskPipeline p && p.model == model && p.tokenizer == tokenizer && p.options.equals(options);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(System.identityHashCode(model), System.identityHashCode(tokenizer), options);
     }
 
     @Override
@@ -85,16 +94,6 @@ public final class FillMaskPipeline implements Pipeline<String, List<List<FillMa
             results.add(perMask);
         }
         return results;
-    }
-
-    // SHIM: removed once every caller uses run()
-    public List<List<FillMaskCandidate>> fill(String text, int topK, List<String> targets) {
-        return fill(List.of(text), topK, targets).get(0);
-    }
-
-    // SHIM
-    public List<List<List<FillMaskCandidate>>> fill(List<String> texts, int topK, List<String> targets) {
-        return withOptions(new FillMaskOptions(topK, targets == null ? List.of() : targets)).run(texts);
     }
 
     private List<FillMaskCandidate> candidates(int[] ids, int position, float[] logits, boolean singleMask) {

@@ -7,6 +7,7 @@ import io.albert4j.tokenizer.Encoding;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Multiple choice with an AlbertForMultipleChoice checkpoint: each choice is encoded as the pair
@@ -25,14 +26,20 @@ public final class MultipleChoicePipeline implements Pipeline<MultipleChoiceInpu
         this.tokenizer = tokenizer;
     }
 
+    /** Equal when sharing the model and tokenizer. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MultipleChoicePipeline p && p.model == model && p.tokenizer == tokenizer;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(System.identityHashCode(model), System.identityHashCode(tokenizer));
+    }
+
     @Override
     public Task task() {
         return Task.MULTIPLE_CHOICE;
-    }
-
-    // SHIM
-    public List<ChoiceScore> choose(String prompt, List<String> choices) {
-        return run(new MultipleChoiceInput(prompt, choices));
     }
 
     /**

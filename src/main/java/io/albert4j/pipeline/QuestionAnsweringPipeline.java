@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 
 /**
@@ -70,6 +71,18 @@ public final class QuestionAnsweringPipeline implements Pipeline<QuestionContext
         this.windowsPerPass = windowsPerPass;
     }
 
+    /** Equal when sharing the model and tokenizer, with equal options and windows per pass. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof QuestionAnsweringPipeline p && p.model == model && p.tokenizer == tokenizer && p.options.equals(options)
+                && p.windowsPerPass == windowsPerPass;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(System.identityHashCode(model), System.identityHashCode(tokenizer), options, windowsPerPass);
+    }
+
     @Override
     public Task task() {
         return Task.QUESTION_ANSWERING;
@@ -91,16 +104,6 @@ public final class QuestionAnsweringPipeline implements Pipeline<QuestionContext
      */
     public QuestionAnsweringPipeline withWindowsPerPass(int value) {
         return new QuestionAnsweringPipeline(model, tokenizer, options, value);
-    }
-
-    // SHIM
-    public List<Answer> answer(String question, String context, QuestionAnsweringOptions options) {
-        return withOptions(options).run(new QuestionContext(question, context));
-    }
-
-    // SHIM
-    public List<Answer> answer(String question, String context, QuestionAnsweringOptions options, int windowsPerPass) {
-        return withOptions(options).withWindowsPerPass(windowsPerPass).run(new QuestionContext(question, context));
     }
 
     /**
@@ -299,7 +302,13 @@ public final class QuestionAnsweringPipeline implements Pipeline<QuestionContext
         answers.add(new Answer(score, chars[0], chars[1], text));
     }
 
-    private int maxSeqLen() {
+    /**
+     * The window length in tokens these options give: {@code max_seq_len}, or when 0 the smallest of
+     * {@value #DEFAULT_MAX_SEQ_LEN}, the model's positions and the tokenizer's {@code model_max_length}.
+     *
+     * @throws AlbertException when {@code max_seq_len} exceeds the model's positions
+     */
+    public int maxSeqLen() {
         int positions = model.config().maxPositionEmbeddings();
         if (options.maxSeqLen() == 0) {
             return (int) Math.min(Math.min(DEFAULT_MAX_SEQ_LEN, positions), tokenizer.modelMaxLength());

@@ -9,6 +9,7 @@ import io.albert4j.tokenizer.Encoding;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Sentence-order prediction with an AlbertForPreTraining checkpoint: for a pair (A, B), the softmax
@@ -31,26 +32,20 @@ public final class SentenceOrderPipeline implements Pipeline<TextPair, List<Labe
         this.tokenizer = tokenizer;
     }
 
+    /** Equal when sharing the model and tokenizer. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SentenceOrderPipeline p && p.model == model && p.tokenizer == tokenizer;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(System.identityHashCode(model), System.identityHashCode(tokenizer));
+    }
+
     @Override
     public Task task() {
         return Task.SENTENCE_ORDER;
-    }
-
-    // SHIM
-    public List<LabelScore> predict(String first, String second) {
-        return run(TextPair.of(first, second));
-    }
-
-    // SHIM
-    public List<List<LabelScore>> predict(List<String> firsts, List<String> seconds) {
-        if (firsts.size() != seconds.size()) {
-            throw new AlbertException(firsts.size() + " first segments but " + seconds.size() + " second segments");
-        }
-        List<TextPair> pairs = new ArrayList<>();
-        for (int i = 0; i < firsts.size(); i++) {
-            pairs.add(TextPair.of(firsts.get(i), seconds.get(i)));
-        }
-        return run(pairs);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.albert4j.tokenizer.Encoding;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Hugging Face's text-classification pipeline for a fine-tuned AlbertForSequenceClassification:
@@ -17,9 +18,6 @@ import java.util.List;
  * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.
  */
 public final class TextClassificationPipeline implements Pipeline<TextPair, List<LabelScore>> {
-    // SHIM
-    public static final int ALL_LABELS = TextClassificationOptions.ALL_LABELS;
-
     private final AlbertModel model;
     private final AlbertTokenizer tokenizer;
     private final TextClassificationOptions options;
@@ -37,6 +35,17 @@ public final class TextClassificationPipeline implements Pipeline<TextPair, List
         this.tokenizer = tokenizer;
         this.options = Options.required("options", options);
         this.function = options.functionToApply().orElseGet(() -> ScoreFunction.defaultFor(model.config()));
+    }
+
+    /** Equal when sharing the model and tokenizer, with equal options. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TextClassificationPipeline p && p.model == model && p.tokenizer == tokenizer && p.options.equals(options);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(System.identityHashCode(model), System.identityHashCode(tokenizer), options);
     }
 
     @Override
@@ -79,24 +88,4 @@ public final class TextClassificationPipeline implements Pipeline<TextPair, List
         return results;
     }
 
-    // SHIM
-    public List<LabelScore> classify(String text, String pair, int topK, ScoreFunction function) {
-        return classify(List.of(text), pair == null ? null : List.of(pair), topK, function).get(0);
-    }
-
-    // SHIM
-    public List<List<LabelScore>> classify(List<String> texts, List<String> pairs, int topK, ScoreFunction function) {
-        if (pairs != null && pairs.size() != texts.size()) {
-            throw new AlbertException(texts.size() + " texts but " + pairs.size() + " pairs");
-        }
-        TextClassificationOptions o = TextClassificationOptions.defaults().withTopK(topK);
-        if (function != null) {
-            o = o.withFunctionToApply(function);
-        }
-        List<TextPair> inputs = new ArrayList<>();
-        for (int i = 0; i < texts.size(); i++) {
-            inputs.add(new TextPair(texts.get(i), pairs == null ? null : pairs.get(i)));
-        }
-        return withOptions(o).run(inputs);
-    }
 }

@@ -11,6 +11,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -30,9 +31,6 @@ import java.util.Set;
  * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.
  */
 public final class TokenClassificationPipeline implements Pipeline<String, List<Entity>> {
-    // SHIM
-    public static final List<String> DEFAULT_IGNORE_LABELS = TokenClassificationOptions.DEFAULT_IGNORE_LABELS;
-
     private final AlbertModel model;
     private final AlbertTokenizer tokenizer;
     private final TokenClassificationOptions options;
@@ -50,6 +48,17 @@ public final class TokenClassificationPipeline implements Pipeline<String, List<
         this.options = Options.required("options", options);
     }
 
+    /** Equal when sharing the model and tokenizer, with equal options. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TokenClassificationPipeline p && p.model == model && p.tokenizer == tokenizer && p.options.equals(options);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(System.identityHashCode(model), System.identityHashCode(tokenizer), options);
+    }
+
     @Override
     public Task task() {
         return Task.TOKEN_CLASSIFICATION;
@@ -62,17 +71,6 @@ public final class TokenClassificationPipeline implements Pipeline<String, List<
     /** This pipeline with other options (the model and tokenizer shared). */
     public TokenClassificationPipeline withOptions(TokenClassificationOptions value) {
         return new TokenClassificationPipeline(model, tokenizer, value);
-    }
-
-    // SHIM
-    public List<Entity> tag(String text, Aggregation aggregation, List<String> ignoreLabels) {
-        return tag(List.of(text), aggregation, ignoreLabels).get(0);
-    }
-
-    // SHIM
-    public List<List<Entity>> tag(List<String> texts, Aggregation aggregation, List<String> ignoreLabels) {
-        return withOptions(new TokenClassificationOptions(aggregation,
-                ignoreLabels == null ? DEFAULT_IGNORE_LABELS : ignoreLabels)).run(texts);
     }
 
     /** Batched: one entity list per text, in text order, from one padded forward pass. */

@@ -11,6 +11,7 @@ import io.albert4j.tokenizer.Truncation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 
 /**
@@ -28,9 +29,6 @@ import java.util.Locale;
  * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.
  */
 public final class ZeroShotClassificationPipeline implements Pipeline<String, ZeroShotResult> {
-    // SHIM
-    public static final String DEFAULT_HYPOTHESIS_TEMPLATE = ZeroShotOptions.DEFAULT_HYPOTHESIS_TEMPLATE;
-
     private final AlbertModel model;
     private final AlbertTokenizer tokenizer;
     private final ZeroShotOptions options;
@@ -72,6 +70,17 @@ public final class ZeroShotClassificationPipeline implements Pipeline<String, Ze
         return -1;
     }
 
+    /** Equal when sharing the model and tokenizer, with equal options. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ZeroShotClassificationPipeline p && p.model == model && p.tokenizer == tokenizer && p.options.equals(options);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(System.identityHashCode(model), System.identityHashCode(tokenizer), options);
+    }
+
     @Override
     public Task task() {
         return Task.ZERO_SHOT_CLASSIFICATION;
@@ -84,22 +93,6 @@ public final class ZeroShotClassificationPipeline implements Pipeline<String, Ze
     /** This pipeline with other options (the model and tokenizer shared). */
     public ZeroShotClassificationPipeline withOptions(ZeroShotOptions value) {
         return new ZeroShotClassificationPipeline(model, tokenizer, value);
-    }
-
-    // SHIM
-    public ZeroShotResult classify(String sequence, List<String> candidateLabels, String hypothesisTemplate,
-                                   boolean multiLabel) {
-        return classify(List.of(sequence), candidateLabels, hypothesisTemplate, multiLabel).get(0);
-    }
-
-    // SHIM
-    public List<ZeroShotResult> classify(List<String> sequences, List<String> candidateLabels,
-                                         String hypothesisTemplate, boolean multiLabel) {
-        if (sequences == null || sequences.isEmpty()) {
-            throw new AlbertException("zero-shot classification needs at least one sequence");
-        }
-        return withOptions(new ZeroShotOptions(candidateLabels == null ? List.of() : candidateLabels,
-                hypothesisTemplate == null ? DEFAULT_HYPOTHESIS_TEMPLATE : hypothesisTemplate, multiLabel)).run(sequences);
     }
 
     /**
