@@ -190,7 +190,7 @@ final class Kernels {
         }
         Parallelism.forRange(batch * heads * seq, grain(seq), (from, to) -> {
             float[] row = new float[seq];
-            float[] negK = new float[seq];
+            float[] exponent = new float[seq];
             float[] factor = new float[seq];
             for (int at = from; at < to; at++) {
                 int b = at / (heads * seq);
@@ -198,7 +198,7 @@ final class Kernels {
                 int n = valid[b];
                 int base = at * seq;
                 sb.get(base, row, 0, n);
-                softmaxRow(row, mask, n, scale, negK, factor);
+                softmaxRow(row, mask, n, scale, exponent, factor);
                 java.util.Arrays.fill(row, n, seq, 0f);
                 sb.put(base, row, 0, seq);
             }
@@ -215,13 +215,13 @@ final class Kernels {
         return mask.length;
     }
 
-    /** row[0..n) = softmax(scale·row + mask) over the first n entries; negK, factor: scratch of n. */
-    static void softmaxRow(float[] row, float[] mask, int n, float scale, float[] negK, float[] factor) {
+    /** row[0..n) = softmax(scale·row + mask) over the first n entries; exponent, factor: scratch of n. */
+    static void softmaxRow(float[] row, float[] mask, int n, float scale, float[] exponent, float[] factor) {
         for (int j = 0; j < n; j++) {
             row[j] = row[j] * scale + mask[j];
         }
         float max = max(row, n);
-        expShifted(row, n, max, negK, factor);
+        expShifted(row, n, max, exponent, factor);
         float inv = 1f / sum(row, n);
         for (int j = 0; j < n; j++) {
             row[j] *= inv;
@@ -364,11 +364,9 @@ final class Kernels {
     }
 
     /**
-     * exp(x) for x ≤ 0 in float32 within 2e-7 relative error (exact 0 below -100), with only float
-     * arithmetic, min and max, so that loops over it vectorise (JDK 17's C2 does not vectorise
-     * Math.exp nor the int/float bit moves of the usual 2^k construction). Cody–Waite reduction
-     * x = k·ln2 + r, |r| ≤ ln2/2, a degree-6 polynomial for exp(r), and 2^k for the integer k in
-     * [-126, 0] built from exact power-of-two factors selected by clamped steps.
+     * exp(x) for x ≤ 0 in float32 within 2e-7 relative error (exact 0 below -100). Cody–Waite
+     * reduction x = k·ln2 + r, |r| ≤ ln2/2, a degree-6 polynomial for exp(r), and 2^k for the
+     * integer k in [-126, 0] written straight into a float's exponent bits.
      */
     static float expNonPositive(float x) {
         float[] one = {x};
@@ -378,10 +376,11 @@ final class Kernels {
 
     /**
      * row[j] = exp(row[j] - shift) for j &lt; n, where row[j] ≤ shift; see {@link #expNonPositive}.
-     * Three short passes (scratch arrays of at least n) rather than one long loop body: C2 only
-     * unrolls, and so vectorises, loops with small bodies.
+     * Two passes (scratch arrays of at least n): the polynomial, in float arithmetic, min and max
+     * only, which C2 vectorises; then the 2^k exponent bits, whose int conversions would stop C2
+     * from vectorising the first pass if they were in it.
      */
-    static void expShifted(float[] row, int n, float shift, float[] negK, float[] factor) {
+    static void expShifted(float[] row, int n, float shift, float[] exponent, float[] factor) {
         for (int j = 0; j < n; j++) {
             float x = row[j] - shift;
             factor[j] = Math.min(1f, Math.max(0f, x + 100f));              // 0 for x ≤ -100, else 1
@@ -395,34 +394,10 @@ final class Kernels {
             p = p * r + 1.6666665459e-1f;
             p = p * r + 5.0000001201e-1f;
             row[j] = p * r * r + r + 1f;                                     // exp(r)
-            negK[j] = -k;
+            exponent[j] = k;
         }
-        for (int j = 0; j < n; j++) {                                        // 2^-m, m in [0, 126]: bits 64, 32, 16
-            float m = negK[j];
-            float b = Math.min(1f, Math.max(0f, m - 63f));
-            float scale = b * 0x1p-64f + (1f - b);
-            m -= 64f * b;
-            b = Math.min(1f, Math.max(0f, m - 31f));
-            scale *= b * 0x1p-32f + (1f - b);
-            m -= 32f * b;
-            b = Math.min(1f, Math.max(0f, m - 15f));
-            scale *= b * 0x1p-16f + (1f - b);
-            negK[j] = m - 16f * b;
-            factor[j] *= scale;
-        }
-        for (int j = 0; j < n; j++) {                                        // bits 8, 4, 2, 1
-            float m = negK[j];
-            float b = Math.min(1f, Math.max(0f, m - 7f));
-            float scale = b * 0x1p-8f + (1f - b);
-            m -= 8f * b;
-            b = Math.min(1f, Math.max(0f, m - 3f));
-            scale *= b * 0x1p-4f + (1f - b);
-            m -= 4f * b;
-            b = Math.min(1f, Math.max(0f, m - 1f));
-            scale *= b * 0x1p-2f + (1f - b);
-            m -= 2f * b;
-            scale *= m * 0.5f + (1f - m);                                    // m is now 0 or 1
-            row[j] *= scale * factor[j];
+        for (int j = 0; j < n; j++) {                                        // · 2^k, k + 127 in [1, 127]
+            row[j] *= Float.intBitsToFloat(((int) exponent[j] + 127) << 23) * factor[j];
         }
     }
 
