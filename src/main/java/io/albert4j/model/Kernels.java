@@ -2,6 +2,8 @@ package io.albert4j.model;
 
 import io.albert4j.config.Activation;
 import io.albert4j.config.Erf;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -261,68 +263,92 @@ final class Kernels {
     }
 
     /**
-     * Splits the fused QKV projection per head and adds its bias: qkv [batch·seq, 3·hidden] (c order,
-     * columns query | key | value, each heads × headSize) → query, key, value, each
-     * [batch·heads, seq, headSize]. Row-parallel bulk copies; replaces permute + dup.
+     * Multiply-adds per sgemm call at or below which OpenBLAS (0.3.x, interface/gemm.c:
+     * SMP_THRESHOLD_MIN · GEMM_MULTITHREAD_THRESHOLD) runs it on the calling thread: attention
+     * blocks stay below it and are spread over {@link Parallelism} instead, because waking
+     * OpenBLAS's threads for each small product costs more than the product on a busy machine.
      */
-    static void splitHeads(INDArray qkv, float[] bias, int batch, int seq, int heads, int headSize,
-                           INDArray query, INDArray key, INDArray value) {
-        splitHeads(qkv, bias, 0, batch, seq, heads, headSize, query, key, value);
+    static final long SINGLE_THREADED_GEMM = 65536L * 4;
+
+    /**
+     * Multi-head attention of the sequences [first, first + n), read in place from the fused
+     * projection: merged[b·seq + i, head h] = softmax(scale·q_h(i)·K_hᵀ + mask[b])·V_h, where q_h,
+     * K_h and V_h are the head-h column blocks of qkv (its bias already added). No per-head copies
+     * and no transposes: each product is one sgemm on strided sub-matrices (leading dimension
+     * 3·hidden), the context written straight into its columns of merged. The work is split into
+     * blocks of query rows of one head, each computed start to end (scores, softmax, context) while
+     * its scores are in cache, the blocks spread over the kernel threads. Keys after a sequence's
+     * last real token are left out of both products (their probability is 0).
+     * qkv: [batch·seq, 3·hidden]; scores: scratch [n·heads, seq, seq]; merged: [batch·seq, hidden].
+     */
+    static void attention(INDArray qkv, float[][] additiveMask, int first, int n, int heads, int headSize,
+                          float scale, INDArray scores, INDArray merged) {
+        int seq = additiveMask[0].length;
+        int hidden = heads * headSize;
+        requireLength(qkv, (long) additiveMask.length * seq * 3 * hidden, "qkv");
+        requireLength(merged, (long) additiveMask.length * seq * hidden, "merged");
+        requireLength(scores, (long) n * heads * seq * seq, "scores");
+        FloatPointer q = pointer(qkv);
+        FloatPointer s = pointer(scores);
+        FloatPointer out = pointer(merged);
+        FloatBuffer sb = floats(scores);
+        int blockRows = (int) Math.max(1, Math.min(seq, SINGLE_THREADED_GEMM / ((long) seq * headSize)));
+        int blocks = (seq + blockRows - 1) / blockRows;
+        int[] keys = new int[n];
+        for (int b = 0; b < n; b++) {
+            keys[b] = validLength(additiveMask[first + b]);
+        }
+        Parallelism.forRange(n * heads * blocks, 1, (from, to) -> {
+            float[] row = new float[seq];
+            float[] exponent = new float[seq];
+            float[] factor = new float[seq];
+            for (int task = from; task < to; task++) {
+                int b = task / (heads * blocks);
+                int h = task / blocks % heads;
+                int i0 = task % blocks * blockRows;
+                int m = Math.min(blockRows, seq - i0);
+                int k = keys[b];
+                long queryRow = (long) (first + b) * seq + i0;
+                long block = ((long) (b * heads + h) * seq + i0) * seq; // scores[b·heads + h, i0, 0]
+                sgemm(true, m, k, headSize, q, queryRow * 3 * hidden + (long) h * headSize, 3 * hidden,
+                        q, (long) (first + b) * seq * 3 * hidden + hidden + (long) h * headSize, 3 * hidden,
+                        s, block, seq);
+                float[] mask = additiveMask[first + b];
+                for (int i = 0; i < m; i++) {
+                    int at = (int) (block + (long) i * seq);
+                    sb.get(at, row, 0, k);
+                    softmaxRow(row, mask, k, scale, exponent, factor);
+                    sb.put(at, row, 0, k);
+                }
+                sgemm(false, m, headSize, k, s, block, seq,
+                        q, (long) (first + b) * seq * 3 * hidden + 2L * hidden + (long) h * headSize, 3 * hidden,
+                        out, queryRow * hidden + (long) h * headSize, hidden);
+            }
+        });
     }
 
     /**
-     * {@link #splitHeads} for the sequences [firstSequence, firstSequence + batch) of qkv only: the
-     * outputs are [batch·heads, seq, headSize] for those sequences.
+     * Row-major c[m, n] = a[m, k]·(b[k, n] or b[n, k]ᵀ) on sub-matrices at element offsets from
+     * the base pointers (each argument its own pointer object: a and b may share a base).
      */
-    static void splitHeads(INDArray qkv, float[] bias, int firstSequence, int batch, int seq, int heads,
-                           int headSize, INDArray query, INDArray key, INDArray value) {
-        FloatBuffer src = floats(qkv);
-        FloatBuffer[] dst = {floats(query), floats(key), floats(value)};
-        int hidden = heads * headSize;
-        int width = 3 * hidden;
-        int firstRow = firstSequence * seq;
-        Parallelism.forRange(batch * seq, grain(width), (from, to) -> {
-            float[] row = new float[width];
-            for (int r = from; r < to; r++) {
-                src.get((firstRow + r) * width, row, 0, width);
-                for (int j = 0; j < width; j++) {
-                    row[j] += bias[j];
-                }
-                int b = r / seq;
-                int s = r % seq;
-                for (int which = 0; which < 3; which++) {
-                    for (int h = 0; h < heads; h++) {
-                        dst[which].put(((b * heads + h) * seq + s) * headSize, row,
-                                which * hidden + h * headSize, headSize);
-                    }
-                }
-            }
-        });
+    private static void sgemm(boolean transposeB, int m, int n, int k, FloatPointer a, long aAt, int lda,
+                              FloatPointer b, long bAt, int ldb, FloatPointer c, long cAt, int ldc) {
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
+                transposeB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, m, n, k, 1f,
+                new FloatPointer(a).position(aAt), lda, new FloatPointer(b).position(bAt), ldb, 0f,
+                new FloatPointer(c).position(cAt), ldc);
     }
 
-    /** The inverse layout: context [batch·heads, seq, headSize] → merged [batch·seq, heads·headSize]. */
-    static void mergeHeads(INDArray context, int batch, int seq, int heads, int headSize, INDArray merged) {
-        mergeHeads(context, 0, batch, seq, heads, headSize, merged);
+    /** The address of the first float of a whole c-ordered float array. */
+    private static FloatPointer pointer(INDArray a) {
+        floats(a);
+        return new FloatPointer(a.data().addressPointer());
     }
 
-    /** {@link #mergeHeads} of a context for sequences [firstSequence, firstSequence + batch) of merged. */
-    static void mergeHeads(INDArray context, int firstSequence, int batch, int seq, int heads, int headSize,
-                           INDArray merged) {
-        FloatBuffer src = floats(context);
-        FloatBuffer dst = floats(merged);
-        int hidden = heads * headSize;
-        int firstRow = firstSequence * seq;
-        Parallelism.forRange(batch * seq, grain(hidden), (from, to) -> {
-            float[] row = new float[hidden];
-            for (int r = from; r < to; r++) {
-                int b = r / seq;
-                int s = r % seq;
-                for (int h = 0; h < heads; h++) {
-                    src.get(((b * heads + h) * seq + s) * headSize, row, h * headSize, headSize);
-                }
-                dst.put((firstRow + r) * hidden, row, 0, hidden);
-            }
-        });
+    private static void requireLength(INDArray a, long length, String what) {
+        if (a.length() < length) {
+            throw new IllegalArgumentException(what + " has " + a.length() + " floats, needs " + length);
+        }
     }
 
     /** Hugging Face's LayerNorm of one row in place (biased variance, two passes). */

@@ -137,23 +137,15 @@ public class KernelBenchmarks {
         return ReferenceKernels.maskedSoftmax(scoresArrays, attentionMask, HEADS, 0.125);
     }
 
-    /** The attention block: QKV GEMM, head split, scores, softmax, context, merge, dense, residual LN. */
+    /** The attention block: QKV GEMM, bias, attention (scores, softmax, context), dense, residual LN. */
     @Benchmark
     public INDArray attentionBlock() {
-        long matrices = (long) batch * HEADS;
         INDArray fused = workspace.get("qkv", rows, 3L * HIDDEN);
         qkv.projectInto(hidden, fused);
-        INDArray q = workspace.get("query", matrices, seq, HEAD_SIZE);
-        INDArray k = workspace.get("key", matrices, seq, HEAD_SIZE);
-        INDArray v = workspace.get("value", matrices, seq, HEAD_SIZE);
-        Kernels.splitHeads(fused, qkv.bias, batch, seq, HEADS, HEAD_SIZE, q, k, v);
-        INDArray s = workspace.get("scores", matrices, seq, seq);
-        Nd4j.matmul(q, k, s, false, true, false);
-        Kernels.maskedSoftmax(s, additiveMask, HEADS, 0.125f);
-        INDArray context = workspace.get("context", matrices, seq, HEAD_SIZE);
-        Nd4j.matmul(s, v, context, false, false, false);
+        Kernels.addBias(fused, qkv.bias);
+        INDArray s = workspace.get("scores", (long) batch * HEADS, seq, seq);
         INDArray merged = workspace.get("merged", rows, HIDDEN);
-        Kernels.mergeHeads(context, batch, seq, HEADS, HEAD_SIZE, merged);
+        Kernels.attention(fused, additiveMask, 0, batch, HEADS, HEAD_SIZE, 0.125f, s, merged);
         INDArray projected = workspace.get("projected", rows, HIDDEN);
         dense.projectInto(merged, projected);
         Kernels.addBiasResidualLayerNorm(projected, dense.bias, hidden, gamma, beta, 1e-12f, out);

@@ -11,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -173,35 +174,34 @@ class KernelsTest {
                 out.toFloatMatrix(), 1e-5, 1e-5, "embed");
     }
 
-    @Test
-    void splitAndMergeHeadsMatchReference() {
-        int batch = 3;
-        int seq = 5;
-        int heads = 4;
-        int headSize = 6;
-        int hidden = heads * headSize;
-        float[][] qkv = matrix(batch * seq, 3 * hidden, 1f);
-        float[] bias = vector(3 * hidden, 1f);
-        INDArray q = Kernels.allocate(batch * heads, seq, headSize);
-        INDArray k = Kernels.allocate(batch * heads, seq, headSize);
-        INDArray v = Kernels.allocate(batch * heads, seq, headSize);
-        Kernels.splitHeads(Nd4j.create(qkv), bias, batch, seq, heads, headSize, q, k, v);
-        INDArray[] parts = {q, k, v};
-        for (int which = 0; which < 3; which++) {
-            double[][][] expected = ReferenceKernels.splitHeads(qkv, bias, batch, seq, heads, headSize, which);
-            for (int m = 0; m < batch * heads; m++) {
-                assertClose(expected[m], parts[which].slice(m).toFloatMatrix(), 0, 1e-7, "split " + which);
-            }
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void attentionMatchesReference(int threads) {
+        Parallelism.setThreads(threads);
+        int batch = 4;
+        int seq = 9;
+        int heads = 3;
+        int headSize = 5;
+        int[][] mask = new int[batch][seq];
+        java.util.Arrays.fill(mask[0], 1);                 // no padding
+        java.util.Arrays.fill(mask[1], 0, 4, 1);           // trailing padding
+        for (int j = 0; j < seq; j++) {
+            mask[2][j] = j % 3 == 0 ? 0 : 1;                // masked keys inside the sequence
         }
-        // merge is the inverse of the split (without the bias)
-        INDArray merged = Kernels.allocate(batch * seq, hidden);
-        Kernels.mergeHeads(v, batch, seq, heads, headSize, merged);
-        float[][] m = merged.toFloatMatrix();
-        for (int r = 0; r < batch * seq; r++) {
-            for (int j = 0; j < hidden; j++) {
-                assertEquals(qkv[r][2 * hidden + j] + bias[2 * hidden + j], m[r][j], 1e-6);
-            }
-        }
+        // mask[3]: every key masked: uniform weights over all keys, as in PyTorch
+        float[][] qkv = matrix(batch * seq, 3 * heads * headSize, 3f);
+        double scale = 1 / Math.sqrt(headSize);
+        double[][] expected = ReferenceKernels.attention(qkv, mask, heads, headSize, scale);
+        INDArray fused = Nd4j.create(qkv);
+        // in two chunks of sequences, as AlbertAttention runs large batches
+        INDArray merged = Kernels.allocate(batch * seq, heads * headSize);
+        INDArray scores = Kernels.allocate(3L * heads, seq, seq);
+        INDArray tail = Kernels.allocate(heads, seq, seq);
+        Kernels.attention(fused, additive(mask), 0, 3, heads, headSize, (float) scale, scores, merged);
+        Kernels.attention(fused, additive(mask), 3, 1, heads, headSize, (float) scale, tail, merged);
+        assertClose(expected, merged.toFloatMatrix(), 1e-5, 1e-5, "attention");
+        assertEquals(qkv.length * qkv[0].length, fused.length(), "qkv is read, not resized");
+        assertArrayEquals(qkv, fused.toFloatMatrix(), "qkv is read, not written");
     }
 
     static float[][] additive(int[][] mask) {

@@ -43,11 +43,8 @@ public final class StageProfile {
         INDArray out = ws.get("out", rows, h);
         Map<String, Runnable> stages = new LinkedHashMap<>();
         stages.put("qkv", () -> qkv.projectInto(x, q));
-        stages.put("split", () -> Kernels.splitHeads(q, qkv.bias, batch, seq, heads, hs, query, key, value));
-        stages.put("scores", () -> Nd4j.matmul(query, key, scores, false, true, false));
-        stages.put("softmax", () -> Kernels.maskedSoftmax(scores, mask, heads, 0.125f));
-        stages.put("ctx", () -> Nd4j.matmul(scores, value, ctx, false, false, false));
-        stages.put("merge", () -> Kernels.mergeHeads(ctx, batch, seq, heads, hs, merged));
+        stages.put("bias", () -> Kernels.addBias(q, qkv.bias));
+        stages.put("attention", () -> Kernels.attention(q, mask, 0, batch, heads, hs, 0.125f, scores, merged));
         stages.put("dense", () -> dense.projectInto(merged, proj));
         stages.put("ln1", () -> Kernels.addBiasResidualLayerNorm(proj, zero, x, g, zero, 1e-12f, att));
         stages.put("ffn1", () -> ffn.projectInto(att, inner));
