@@ -176,37 +176,6 @@ final class Kernels {
         });
     }
 
-    /**
-     * Attention probabilities in place: scores[b·heads + h, i, :] = softmax(scale·scores + mask[b]).
-     * scores: [batch·heads, seq, seq]; additiveMask: [batch][seq], 0 or {@link #MASKED}. Keys after
-     * a sequence's last real token get probability 0 without being computed (exp underflows to 0
-     * there anyway); a fully masked row comes out uniform, as in PyTorch. Row-parallel.
-     */
-    static void maskedSoftmax(INDArray scores, float[][] additiveMask, int heads, float scale) {
-        FloatBuffer sb = floats(scores);
-        int seq = additiveMask[0].length;
-        int batch = additiveMask.length;
-        int[] valid = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            valid[b] = validLength(additiveMask[b]);
-        }
-        Parallelism.forRange(batch * heads * seq, grain(seq), (from, to) -> {
-            float[] row = new float[seq];
-            float[] exponent = new float[seq];
-            float[] factor = new float[seq];
-            for (int at = from; at < to; at++) {
-                int b = at / (heads * seq);
-                float[] mask = additiveMask[b];
-                int n = valid[b];
-                int base = at * seq;
-                sb.get(base, row, 0, n);
-                softmaxRow(row, mask, n, scale, exponent, factor);
-                java.util.Arrays.fill(row, n, seq, 0f);
-                sb.put(base, row, 0, seq);
-            }
-        });
-    }
-
     /** Keys up to the last unmasked one (all of them when every key is masked). */
     static int validLength(float[] mask) {
         for (int j = mask.length - 1; j >= 0; j--) {
@@ -390,21 +359,12 @@ final class Kernels {
     }
 
     /**
-     * exp(x) for x ≤ 0 in float32 within 2e-7 relative error (exact 0 below -100). Cody–Waite
-     * reduction x = k·ln2 + r, |r| ≤ ln2/2, a degree-6 polynomial for exp(r), and 2^k for the
-     * integer k in [-126, 0] written straight into a float's exponent bits.
-     */
-    static float expNonPositive(float x) {
-        float[] one = {x};
-        expShifted(one, 1, 0f, new float[1], new float[1]);
-        return one[0];
-    }
-
-    /**
-     * row[j] = exp(row[j] - shift) for j &lt; n, where row[j] ≤ shift; see {@link #expNonPositive}.
-     * Two passes (scratch arrays of at least n): the polynomial, in float arithmetic, min and max
-     * only, which C2 vectorises; then the 2^k exponent bits, whose int conversions would stop C2
-     * from vectorising the first pass if they were in it.
+     * row[j] = exp(row[j] - shift) for j &lt; n, where row[j] ≤ shift, in float32 within 2e-7 relative
+     * error (exact 0 below shift - 100). Cody–Waite reduction x = k·ln2 + r, |r| ≤ ln2/2, a degree-6
+     * polynomial for exp(r), and 2^k for the integer k in [-126, 0] written straight into a float's
+     * exponent bits. Two passes (scratch arrays of at least n): the polynomial, in float arithmetic,
+     * min and max only, which C2 vectorises; then the 2^k exponent bits, whose int conversions would
+     * stop C2 from vectorising the first pass if they were in it.
      */
     static void expShifted(float[] row, int n, float shift, float[] exponent, float[] factor) {
         for (int j = 0; j < n; j++) {
