@@ -239,6 +239,9 @@ final class Kernels {
      */
     static final long SINGLE_THREADED_GEMM = 65536L * 4;
 
+    /** Multiply-adds below which attention blocks stay on the calling thread (handing off costs more). */
+    private static final long PARALLEL_WORK = 1L << 20;
+
     /**
      * Multi-head attention of the sequences [first, first + n), read in place from the fused
      * projection: merged[b·seq + i, head h] = softmax(scale·q_h(i)·K_hᵀ + mask[b])·V_h, where q_h,
@@ -267,7 +270,8 @@ final class Kernels {
         for (int b = 0; b < n; b++) {
             keys[b] = validLength(additiveMask[first + b]);
         }
-        Parallelism.forRange(n * heads * blocks, 1, (from, to) -> {
+        long multiplyAdds = 2L * blockRows * seq * headSize; // per block, both products
+        Parallelism.forRange(n * heads * blocks, (int) Math.max(1, PARALLEL_WORK / multiplyAdds), (from, to) -> {
             float[] row = new float[seq];
             float[] exponent = new float[seq];
             float[] factor = new float[seq];
