@@ -4,6 +4,8 @@ albert-base-random, driven by scripts/bench-engines.sh. Standard library only.
 
   bench_engines.py run --config CONFIG.json --out RESULTS.json
   bench_engines.py report RESULTS.json          (Markdown on stdout)
+  bench_engines.py merge FIRST.json SECOND.json OUT.json   (two sittings of the same engines: the
+                                                 shapes of both, the second's cold-start figures)
 
 CONFIG names the engines (each a command line of a worker speaking the line protocol of
 io.albert4j.bench.EngineWorker / torch_worker.py, with extra environment variables), the shapes with
@@ -227,8 +229,29 @@ def report(path):
     if len(fwd["shapes"]) < len(cfg["shapes"]):
         w("The run was cut short after %d of its %d shapes." % (len(fwd["shapes"]), len(cfg["shapes"])))
         w("")
+    if res.get("sittings"):
+        w("Two sittings of the same engines and configuration (the first cut short to fit the time left): %s."
+          % "; ".join("%s to %s" % tuple(s) for s in res["sittings"]))
     w("Run %s to %s; load average (1, 5, 15 min) %s at the start, %s at the end."
       % (res["started"], res["finished"], res["load_start"], res["load_end"]))
+
+
+def merge(first_path, second_path, out_path):
+    first, second = json.load(open(first_path)), json.load(open(second_path))
+    if [e["name"] for e in first["config"]["engines"]] != [e["name"] for e in second["config"]["engines"]]:
+        sys.exit("merge: the two runs have different engines")
+    merged = dict(second, started=first["started"], load_start=first["load_start"])
+    merged["config"] = dict(second["config"], shapes=first["config"]["shapes"] + second["config"]["shapes"])
+    fwd = dict(second["forward"], shapes=first["forward"]["shapes"] + second["forward"]["shapes"])
+    fwd["load_ms"] = first["forward"]["load_ms"]
+    fwd["peak_rss_mb"] = {n: max(v for v in (first["forward"]["peak_rss_mb"].get(n), m) if v is not None)
+                          for n, m in second["forward"]["peak_rss_mb"].items()}
+    merged["forward"] = fwd
+    merged["sittings"] = [[first["started"], first["finished"]], [second["started"], second["finished"]]]
+    for key in ("first_result_ms", "rss_mb"):
+        if key not in merged and key in first:
+            merged[key] = first[key]
+    json.dump(merged, open(out_path, "w"), indent=1)
 
 
 if __name__ == "__main__":
@@ -236,5 +259,7 @@ if __name__ == "__main__":
         run(sys.argv[3], sys.argv[5])
     elif len(sys.argv) == 3 and sys.argv[1] == "report":
         report(sys.argv[2])
+    elif len(sys.argv) == 5 and sys.argv[1] == "merge":
+        merge(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         sys.exit(__doc__)
