@@ -28,7 +28,7 @@ import java.util.Set;
  * <ul>
  *   <li><b>prefix</b>: a checkpoint saved from a bare {@code AlbertModel} has no {@code albert.}
  *       prefix, so a request for {@code albert.X} that the checkpoint lacks finds {@code X};</li>
- *   <li><b>tied weights</b>: {@code predictions.decoder.weight}, when absent, is the word embedding
+ *   <li><b>tied weights</b> ({@link #TIED_KEYS}): {@code predictions.decoder.weight}, when absent, is the word embedding
  *       matrix {@code albert.embeddings.word_embeddings.weight}, and {@code predictions.decoder.bias}
  *       is {@code predictions.bias} (safetensors files store tied tensors once).</li>
  * </ul>
@@ -43,7 +43,13 @@ public final class StateDict implements AutoCloseable {
     /** The prefix of the base model's parameters in task-head checkpoints. */
     public static final String BASE_PREFIX = "albert.";
 
-    private static final Map<String, String> TIED = Map.of(
+    /**
+     * The tied-weight table, the only one: each key Hugging Face ties on load to another parameter,
+     * mapped to that parameter's key. A checkpoint may store the tied copy (pytorch_model.bin does) or
+     * not (safetensors stores tied tensors once); {@link #require} falls back to the parameter it is
+     * tied to, and a stored copy that no model reads is not an unexpected key.
+     */
+    public static final Map<String, String> TIED_KEYS = Map.of(
             "predictions.decoder.weight", "albert.embeddings.word_embeddings.weight",
             "predictions.decoder.bias", "predictions.bias");
 
@@ -85,13 +91,13 @@ public final class StateDict implements AutoCloseable {
      *
      * @param key           the canonical key, e.g. {@code "albert.embeddings.word_embeddings.weight"}
      * @param expectedShape the shape the caller needs; pass no dimensions to accept any shape
-     * @throws AlbertException naming the key and the source when the checkpoint lacks the tensor
+     * @throws AlbertException naming the key, the expected shape and the source when the checkpoint lacks the tensor
      *         (under every name the resolution rules allow), or naming the key, the source and the
      *         expected and found shapes when they differ, or when the tensor is not floating-point
      */
     public INDArray require(String key, long... expectedShape) {
         return optional(key, expectedShape).orElseThrow(() -> new AlbertException(
-                "checkpoint " + source + " has no tensor " + AlbertException.quote(key) + lookedFor(key)
+                "checkpoint " + source + " has no tensor " + AlbertException.quote(key) + ofShape(expectedShape) + lookedFor(key)
                         + " (it holds " + reader.tensors().size() + " tensors" + similar(key) + ")"));
     }
 
@@ -204,13 +210,17 @@ public final class StateDict implements AutoCloseable {
         if (key.startsWith(BASE_PREFIX) && tensors.containsKey(key.substring(BASE_PREFIX.length()))) {
             return Optional.of(key.substring(BASE_PREFIX.length()));
         }
-        String tied = TIED.get(key);
+        String tied = TIED_KEYS.get(key);
         return tied == null ? Optional.empty() : resolve(tied);
+    }
+
+    private static String ofShape(long[] expectedShape) {
+        return expectedShape.length == 0 ? "" : " of shape " + Arrays.toString(expectedShape);
     }
 
     private static String lookedFor(String key) {
         List<String> names = new ArrayList<>();
-        for (String k = key; k != null; k = TIED.get(k)) {
+        for (String k = key; k != null; k = TIED_KEYS.get(k)) {
             if (!k.equals(key)) {
                 names.add(AlbertException.quote(k));
             }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.albert4j.AlbertException;
 import io.albert4j.Albert4j;
-import io.albert4j.cli.JsonResults;
+import io.albert4j.wire.JsonResults;
 import io.albert4j.config.AlbertConfig;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.model.Architecture;
@@ -430,7 +430,7 @@ public final class AlbertServer implements AutoCloseable {
     }
 
     private void queue(Call call, byte[] bytes) {
-        Job job = task.parse(bytes);
+        Job<?, ?> job = task.parse(bytes);
         if (job.inputs().size() > options.maxInputs()) {
             throw new HttpError(413, "the request has " + job.inputs().size() + " inputs; the limit is "
                     + options.maxInputs() + " (--max-inputs)");
@@ -446,7 +446,7 @@ public final class AlbertServer implements AutoCloseable {
     private void answer(Call call, Batcher.Work work, List<?> results, Throwable failure) {
         try {
             if (failure == null) {
-                call.send(200, work.job.respond().apply(results));
+                call.send(200, work.job.respondTo(results));
                 return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null

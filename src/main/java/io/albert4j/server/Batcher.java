@@ -33,11 +33,11 @@ final class Batcher implements AutoCloseable {
 
     /** A job waiting for its results. */
     static final class Work {
-        final Job job;
+        final Job<?, ?> job;
         final long queuedNanos = System.nanoTime();
         final CompletableFuture<List<?>> result = new CompletableFuture<>();
 
-        Work(Job job) {
+        Work(Job<?, ?> job) {
             this.job = job;
         }
 
@@ -161,24 +161,24 @@ final class Batcher implements AutoCloseable {
     private void execute(List<Work> batch) {
         running = batch.size();
         try {
-            Map<Runner, List<Work>> groups = new LinkedHashMap<>();
+            Map<Runner<?, ?>, List<Work>> groups = new LinkedHashMap<>();
             for (Work w : batch) {
                 groups.computeIfAbsent(w.job.runner(), r -> new ArrayList<>()).add(w);
             }
-            groups.forEach(this::run);
+            groups.forEach((runner, works) -> run(runner, works));
         } finally {
             running = 0;
         }
     }
 
-    private void run(Runner runner, List<Work> works) {
-        List<Object> inputs = new ArrayList<>();
+    private <I, O> void run(Runner<I, O> runner, List<Work> works) {
+        List<I> inputs = new ArrayList<>();
         List<Integer> tokens = new ArrayList<>();
         works.forEach(w -> {
-            inputs.addAll(w.job.inputs());
+            inputs.addAll(w.job.inputsFor(runner));
             tokens.addAll(w.job.tokens());
         });
-        List<?> results;
+        List<O> results;
         try {
             results = call(runner, inputs, tokens);
         } catch (RuntimeException e) {
@@ -201,8 +201,8 @@ final class Batcher implements AutoCloseable {
     }
 
     /** The runner on chunks within the sequence and token budgets, results in input order. */
-    private List<?> call(Runner runner, List<Object> inputs, List<Integer> tokens) {
-        List<Object> results = new ArrayList<>(inputs.size());
+    private <I, O> List<O> call(Runner<I, O> runner, List<I> inputs, List<Integer> tokens) {
+        List<O> results = new ArrayList<>(inputs.size());
         for (int i = 0, end; i < inputs.size(); i = end) {
             int longest = 0;
             for (end = i; end < inputs.size() && end - i < maxBatch; end++) {
@@ -212,8 +212,8 @@ final class Batcher implements AutoCloseable {
                 }
                 longest = longer;
             }
-            List<Object> chunk = inputs.subList(i, end);
-            List<?> out = runner.run(chunk);
+            List<I> chunk = inputs.subList(i, end);
+            List<O> out = runner.run(chunk);
             counters.forwardPasses.addAndGet(runner.forwardPasses(chunk.size()));
             counters.sequences.addAndGet(chunk.size());
             if (out.size() != chunk.size()) {

@@ -1,7 +1,7 @@
 package io.albert4j.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.albert4j.cli.JsonResults;
+import io.albert4j.wire.JsonResults;
 
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -92,7 +92,7 @@ class ServerShutdownTest {
             process.destroy(); // SIGTERM
             HttpResponse<String> response = heavy.get(60, TimeUnit.SECONDS);
             assertEquals(200, response.statusCode(), response.body());
-            JsonNode answer = io.albert4j.cli.JsonResults.JSON.readTree(response.body());
+            JsonNode answer = io.albert4j.wire.JsonResults.JSON.readTree(response.body());
             assertEquals(400, answer.size());
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the server exits after SIGTERM; stderr: " + stderr);
             assertEquals(143, process.exitValue(), "128 + SIGTERM");
