@@ -31,7 +31,7 @@ public final class ColdStartProfile {
             t = lap(line, "model", t);
             try (AlbertTokenizer tokenizer = AlbertTokenizer.load(dir)) {
                 t = lap(line, "tokenizer", t);
-                new FillMaskPipeline(model, tokenizer).fill("Paris is the [MASK] of France.", 5, null);
+                new FillMaskPipeline(model, tokenizer).run("Paris is the [MASK] of France.");
                 lap(line, "fill-mask", t);
             }
         }
