@@ -241,7 +241,8 @@ def merge(first_path, second_path, out_path):
     if [e["name"] for e in first["config"]["engines"]] != [e["name"] for e in second["config"]["engines"]]:
         sys.exit("merge: the two runs have different engines")
     merged = dict(second, started=first["started"], load_start=first["load_start"])
-    merged["config"] = dict(second["config"], shapes=first["config"]["shapes"] + second["config"]["shapes"])
+    done = len(first["forward"]["shapes"])  # the shapes the first sitting finished
+    merged["config"] = dict(second["config"], shapes=first["config"]["shapes"][:done] + second["config"]["shapes"])
     fwd = dict(second["forward"], shapes=first["forward"]["shapes"] + second["forward"]["shapes"])
     fwd["load_ms"] = first["forward"]["load_ms"]
     fwd["peak_rss_mb"] = {n: max(v for v in (first["forward"]["peak_rss_mb"].get(n), m) if v is not None)
