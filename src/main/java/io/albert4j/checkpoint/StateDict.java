@@ -28,9 +28,10 @@ import java.util.Set;
  * <ul>
  *   <li><b>prefix</b>: a checkpoint saved from a bare {@code AlbertModel} has no {@code albert.}
  *       prefix, so a request for {@code albert.X} that the checkpoint lacks finds {@code X};</li>
- *   <li><b>tied weights</b> ({@link #TIED_KEYS}): {@code predictions.decoder.weight}, when absent, is the word embedding
- *       matrix {@code albert.embeddings.word_embeddings.weight}, and {@code predictions.decoder.bias}
- *       is {@code predictions.bias} (safetensors files store tied tensors once).</li>
+ *   <li><b>tied weights</b> ({@link #TIED_KEYS}): {@code predictions.decoder.weight}, when absent,
+ *       is the word embedding matrix {@code albert.embeddings.word_embeddings.weight}, and
+ *       {@code predictions.decoder.bias} is {@code predictions.bias} (safetensors files store tied
+ *       tensors once).</li>
  * </ul>
  * The exact key always wins over a resolved one. Every tensor handed out is recorded, so that
  * {@link #unusedKeys()} can report what the checkpoint holds that the model never asked for.
@@ -91,13 +92,14 @@ public final class StateDict implements AutoCloseable {
      *
      * @param key           the canonical key, e.g. {@code "albert.embeddings.word_embeddings.weight"}
      * @param expectedShape the shape the caller needs; pass no dimensions to accept any shape
-     * @throws AlbertException naming the key, the expected shape and the source when the checkpoint lacks the tensor
-     *         (under every name the resolution rules allow), or naming the key, the source and the
+     * @throws AlbertException naming the key, the expected shape and the source when the checkpoint
+     *         lacks the tensor (under every name the resolution rules allow), or naming the key, the source and the
      *         expected and found shapes when they differ, or when the tensor is not floating-point
      */
     public INDArray require(String key, long... expectedShape) {
         return optional(key, expectedShape).orElseThrow(() -> new AlbertException(
-                "checkpoint " + source + " has no tensor " + AlbertException.quote(key) + ofShape(expectedShape) + lookedFor(key)
+                "checkpoint " + source + " has no tensor " + AlbertException.quote(key) + ofShape(expectedShape)
+                        + lookedFor(key)
                         + " (it holds " + reader.tensors().size() + " tensors" + similar(key) + ")"));
     }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A loaded ALBERT checkpoint: the encoder ({@code AlbertEmbeddings}, {@code AlbertTransformer}),
  * the pooler where the class has one, and the task heads of the class named by {@code architectures}
- * in config.json (or the one asked for), each loaded from its own weight scope. Outputs match Hugging Face transformers' float32 outputs.
+ * in config.json (or the one asked for), each loaded from its own weight scope. Outputs match
+ * Hugging Face transformers' float32 outputs.
  *
  * <p>Thread-safe: the model is immutable once loaded and may be shared by any number of threads;
  * each {@link #forward} call keeps its activations to itself: intermediate buffers are reused from a

@@ -20,6 +20,7 @@ final class AlbertTransformer {
     private final int numHiddenLayers;
 
     AlbertTransformer(StateDict weights, AlbertConfig config) {
+        BlasCoreAdvice.warnOnce(); // at load, before the first matrix product
         embeddingHiddenMappingIn = Linear.load(weights, PREFIX + "embedding_hidden_mapping_in",
                 config.embeddingSize(), config.hiddenSize());
         List<AlbertLayerGroup> list = new ArrayList<>();
