@@ -44,7 +44,7 @@ final class Dnnl {
     /** oneDNN's name for the instruction set it uses on this CPU, e.g. avx512_core_bf16. */
     static String cpuIsa() {
         engine();
-        return dnnl.get_effective_cpu_isa().name();
+        return dnnl.get_effective_cpu_isa().toString(); // JavaCPP's enums from native code name themselves only in toString
     }
 
     /** JavaCPP's name of the running platform, e.g. linux-x86_64. */

@@ -232,16 +232,17 @@ final class QuantizedLinear {
                 ? implementation.contains("vnni") || implementation.contains("amx")
                 : implementation.startsWith("brg") || implementation.contains("bf16") || implementation.contains("amx");
         if (!fast) {
-            throw new AlbertException("precision " + precision + " is not supported on this machine (" + Dnnl.platform()
-                    + ", oneDNN CPU ISA " + Dnnl.cpuIsa() + "): oneDNN has only its slow '" + implementation
-                    + "' kernel for it. " + requirement() + "; FP32 runs everywhere.");
+            throw unsupported(precision, "oneDNN has only its slow '" + implementation + "' kernel for it", null);
         }
     }
 
-    private String requirement() {
-        return precision == Precision.INT8
+    /** The refusal of a precision this machine cannot run fast: platform, oneDNN's ISA, what is needed. */
+    static AlbertException unsupported(Precision precision, String why, Throwable cause) {
+        String requirement = precision == Precision.INT8
                 ? "INT8 needs x86-64 with AVX-512 VNNI (Intel Cascade Lake or later, AMD Zen 4 or later)"
                 : "BF16 needs x86-64 with AVX-512, natively fast with AVX512_BF16 (Intel Cooper Lake/Sapphire Rapids, AMD Zen 4)";
+        return new AlbertException("precision " + precision + " is not supported on this machine (" + Dnnl.platform()
+                + ", oneDNN CPU ISA " + Dnnl.cpuIsa() + "): " + why + ". " + requirement + "; FP32 runs everywhere.", cause);
     }
 
     /** One row count's oneDNN primitives and memory layouts. */
@@ -281,8 +282,7 @@ final class QuantizedLinear {
                 reorder toBf16 = int8 ? null : new reorder(new org.bytedeco.dnnl.reorder.primitive_desc(Dnnl.engine(), input, Dnnl.engine(), src));
                 return new Kernel(pd, toBf16, input, src, dst);
             } catch (RuntimeException e) {
-                throw new AlbertException("precision " + precision + " is not supported on this machine (" + Dnnl.platform()
-                        + ", oneDNN CPU ISA " + Dnnl.cpuIsa() + "): " + e.getMessage(), e);
+                throw unsupported(precision, "oneDNN has no kernel for it (" + e.getMessage() + ")", e);
             }
         }
     }
