@@ -3,7 +3,7 @@
 # corpus sentences (masked-LM argmax, seeded-head sequence classification), and speed at 8×128 with the
 # three precisions interleaved. Prints the markdown tables of docs/precision.md.
 #
-# Usage: scripts/precision.sh [SENTENCES (default 400)] [REPS (default 15)]
+# Usage: scripts/precision.sh [SENTENCES (default 400; 0: speed only)] [REPS (default 15)]
 # Environment: FIXTURES (../shared/fixtures), CORPUS (wikitext-2 validation), THREADS (2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
