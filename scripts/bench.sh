@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Benchmarks albert4j against a plain-PyTorch ALBERT (scripts/torch_albert_baseline.py) on the
-# same safetensors file, in the same run, and writes BENCHMARKS.md (results + scripts/bench_notes.md).
+# Benchmarks albert4j against a plain-PyTorch ALBERT (scripts/torch_albert_baseline.py, Debian's
+# PyTorch 1.13) on the same safetensors file, in the same run, and writes its section of BENCHMARKS.md
+# (results + scripts/bench_notes.md, between the bench-sh markers; the other sections stay). The
+# side-by-side comparison with ONNX Runtime and PyTorch 2.13 is scripts/bench-engines.sh.
 #
 # Usage: scripts/bench.sh [--quick] [--skip-text] [--text-lines N] [--out FILE]
 #   --quick       fewer iterations (a smoke run; not for the record)
@@ -80,18 +82,13 @@ for shape in "1 16" "1 128" "8 128"; do
   done
 done
 
-# Per-stage profile of one layer at 8 x 128, before (LegacyKernels, fresh arrays, permute+dup)
-# and after the performance work, alternating in one JVM.
-if mvn -B -q test-compile >/dev/null 2>&1 && \
-   mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >/dev/null 2>&1; then
-  reps=10; [ "$QUICK" = 1 ] && reps=2
-  for shape in "8 128" "1 16"; do
-    set -- $shape
-    java -Xmx1g -Dorg.bytedeco.javacpp.maxbytes=2G -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-      io.albert4j.model.StageProfile "$1" "$2" "$([ "$1" = 1 ] && echo $((reps * 20)) || echo $reps)" 2>/dev/null \
-      | grep -E '^(before|after)' > "$RES/stages_${1}x${2}.txt" || true
-  done
-fi
+# Per-stage profile of one layer (bench/: scripts/profile.sh), at 8 x 128 and 1 x 16.
+reps=10; [ "$QUICK" = 1 ] && reps=2
+for shape in "8 128" "1 16"; do
+  set -- $shape
+  scripts/profile.sh "$1" "$2" "$([ "$1" = 1 ] && echo $((reps * 20)) || echo $reps)" 2>/dev/null \
+    | grep -E '^stages' > "$RES/stages_${1}x${2}.txt" || true
+done
 
 # Cold start: JVM start to JSON, fill-mask with a tiny model; default flags, then with an AppCDS
 # archive (created by one training run) and C1 only, as a short-lived CLI would run.
@@ -136,5 +133,6 @@ fi
   echo "threads=$THREADS"
 } > "$RES/machine.txt"
 
-"$PYTHON" scripts/bench_report.py "$RES" scripts/bench_notes.md > "$OUT"
-echo "wrote $OUT" >&2
+"$PYTHON" scripts/bench_report.py "$RES" scripts/bench_notes.md \
+  | "$PYTHON" scripts/splice_section.py "$OUT" bench-sh scripts/bench.sh
+echo "wrote its section of $OUT" >&2

@@ -1,6 +1,7 @@
 import io.albert4j.model.AlbertModel;
 import io.albert4j.model.Parallelism;
 import io.albert4j.pipeline.TextClassificationPipeline;
+import io.albert4j.pipeline.TextPair;
 import io.albert4j.spark.TextClassifier;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import org.apache.spark.sql.Dataset;
@@ -104,7 +105,8 @@ public class SparkBench {
             List<String> window = new ArrayList<>(part.subList(from, Math.min(part.size(), from + WINDOW)));
             window.sort(Comparator.comparingInt(String::length));
             for (int b = 0; b < window.size(); b += BATCH) {
-                done += pipeline.classify(window.subList(b, Math.min(window.size(), b + BATCH)), null, 1, null).size();
+                done += pipeline.run(window.subList(b, Math.min(window.size(), b + BATCH)).stream()
+                        .map(TextPair::of).toList()).size();
             }
         }
         return done;

@@ -7,6 +7,7 @@ import io.albert4j.pipeline.ChoiceScore;
 import io.albert4j.pipeline.Entity;
 import io.albert4j.pipeline.FillMaskCandidate;
 import io.albert4j.pipeline.LabelScore;
+import io.albert4j.pipeline.TokenClassificationOptions;
 import io.albert4j.pipeline.TokenClassificationPipeline;
 import io.albert4j.tokenizer.AlbertTokenizer;
 
@@ -153,7 +154,10 @@ public final class ConsumerExample {
                 check(!e.label().equals("O"), "O is ignored by default: " + e);
                 check(e.start() < e.end() && e.end() <= text.length(), "character offsets in the text: " + e);
             }
-            List<Entity> all = new TokenClassificationPipeline(model, tok).tag(text, Aggregation.SIMPLE, List.of());
+            check(Tasks.byName(model, tok) instanceof TokenClassificationPipeline, "ner is token classification");
+            check(Tasks.byCheckpoint(model, tok) instanceof TokenClassificationPipeline, "the checkpoint's own task");
+            List<Entity> all = new TokenClassificationPipeline(model, tok,
+                    new TokenClassificationOptions(Aggregation.SIMPLE, List.of())).run(text);
             check(!all.isEmpty(), "with no label ignored, the text has entities");
             for (Entity e : all) {
                 check(e.start() < e.end() && e.end() <= text.length(), "character offsets in the text: " + e);

@@ -21,26 +21,15 @@ final class MappedCheckpoint implements CheckpointReader {
     private final Map<String, StoredTensor> stored;
     private final Map<String, TensorInfo> infos;
     private final List<? extends Closeable> resources;
-    private final long chunkBytes;
     private boolean closed;
 
     MappedCheckpoint(String source, Map<String, StoredTensor> stored, List<? extends Closeable> resources) {
-        this(source, stored, resources, StoredTensor.DEFAULT_CHUNK_BYTES);
-    }
-
-    MappedCheckpoint(String source, Map<String, StoredTensor> stored, List<? extends Closeable> resources, long chunkBytes) {
         this.source = source;
         this.stored = new LinkedHashMap<>(stored);
         Map<String, TensorInfo> infos = new LinkedHashMap<>();
         stored.forEach((k, t) -> infos.put(k, t.info));
         this.infos = Collections.unmodifiableMap(infos);
         this.resources = List.copyOf(resources);
-        this.chunkBytes = chunkBytes;
-    }
-
-    /** The same tensors, copied with a different mapping window (tests exercise the chunking with it). */
-    MappedCheckpoint withChunkBytes(long chunkBytes) {
-        return new MappedCheckpoint(source, stored, List.of(), chunkBytes);
     }
 
     @Override
@@ -62,7 +51,7 @@ final class MappedCheckpoint implements CheckpointReader {
         if (tensor == null) {
             throw new AlbertException(source + ": no tensor " + AlbertException.quote(key) + " (the checkpoint has " + stored.size() + " tensors)");
         }
-        tensor.copyTo(destination, chunkBytes);
+        tensor.copyTo(destination, StoredTensor.DEFAULT_CHUNK_BYTES);
     }
 
     @Override

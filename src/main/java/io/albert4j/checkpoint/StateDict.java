@@ -28,9 +28,10 @@ import java.util.Set;
  * <ul>
  *   <li><b>prefix</b>: a checkpoint saved from a bare {@code AlbertModel} has no {@code albert.}
  *       prefix, so a request for {@code albert.X} that the checkpoint lacks finds {@code X};</li>
- *   <li><b>tied weights</b>: {@code predictions.decoder.weight}, when absent, is the word embedding
- *       matrix {@code albert.embeddings.word_embeddings.weight}, and {@code predictions.decoder.bias}
- *       is {@code predictions.bias} (safetensors files store tied tensors once).</li>
+ *   <li><b>tied weights</b> ({@link #TIED_KEYS}): {@code predictions.decoder.weight}, when absent,
+ *       is the word embedding matrix {@code albert.embeddings.word_embeddings.weight}, and
+ *       {@code predictions.decoder.bias} is {@code predictions.bias} (safetensors files store tied
+ *       tensors once).</li>
  * </ul>
  * The exact key always wins over a resolved one. Every tensor handed out is recorded, so that
  * {@link #unusedKeys()} can report what the checkpoint holds that the model never asked for.
@@ -43,7 +44,13 @@ public final class StateDict implements AutoCloseable {
     /** The prefix of the base model's parameters in task-head checkpoints. */
     public static final String BASE_PREFIX = "albert.";
 
-    private static final Map<String, String> TIED = Map.of(
+    /**
+     * The tied-weight table, the only one: each key Hugging Face ties on load to another parameter,
+     * mapped to that parameter's key. A checkpoint may store the tied copy (pytorch_model.bin does) or
+     * not (safetensors stores tied tensors once); {@link #require} falls back to the parameter it is
+     * tied to, and a stored copy that no model reads is not an unexpected key.
+     */
+    public static final Map<String, String> TIED_KEYS = Map.of(
             "predictions.decoder.weight", "albert.embeddings.word_embeddings.weight",
             "predictions.decoder.bias", "predictions.bias");
 
@@ -53,15 +60,13 @@ public final class StateDict implements AutoCloseable {
 
     private final CheckpointReader reader;
     private final String source;
-    private final boolean directCopy;
     private final Set<String> used = new HashSet<>();
     private final List<INDArray> created = new ArrayList<>();
     private boolean closed;
 
-    private StateDict(CheckpointReader reader, String source, boolean directCopy) {
+    private StateDict(CheckpointReader reader, String source) {
         this.reader = Objects.requireNonNull(reader, "reader");
         this.source = Objects.requireNonNull(source, "source");
-        this.directCopy = directCopy;
     }
 
     /**
@@ -72,19 +77,14 @@ public final class StateDict implements AutoCloseable {
      */
     public static StateDict open(Path checkpointDir) {
         CheckpointReader reader = Checkpoints.open(checkpointDir);
-        return new StateDict(reader, reader.source(), true);
+        return new StateDict(reader, reader.source());
     }
 
     /**
      * Wraps an open reader; {@code source} names it in messages. Closing the state dict closes the reader.
      */
     public static StateDict of(CheckpointReader reader, String source) {
-        return new StateDict(reader, source, true);
-    }
-
-    /** For tests: {@code directCopy} false always takes the float[] path. */
-    static StateDict of(CheckpointReader reader, String source, boolean directCopy) {
-        return new StateDict(reader, source, directCopy);
+        return new StateDict(reader, source);
     }
 
     /**
@@ -92,13 +92,14 @@ public final class StateDict implements AutoCloseable {
      *
      * @param key           the canonical key, e.g. {@code "albert.embeddings.word_embeddings.weight"}
      * @param expectedShape the shape the caller needs; pass no dimensions to accept any shape
-     * @throws AlbertException naming the key and the source when the checkpoint lacks the tensor
-     *         (under every name the resolution rules allow), or naming the key, the source and the
+     * @throws AlbertException naming the key, the expected shape and the source when the checkpoint
+     *         lacks the tensor (under every name the resolution rules allow), or naming the key, the source and the
      *         expected and found shapes when they differ, or when the tensor is not floating-point
      */
     public INDArray require(String key, long... expectedShape) {
         return optional(key, expectedShape).orElseThrow(() -> new AlbertException(
-                "checkpoint " + source + " has no tensor " + AlbertException.quote(key) + lookedFor(key)
+                "checkpoint " + source + " has no tensor " + AlbertException.quote(key) + ofShape(expectedShape)
+                        + lookedFor(key)
                         + " (it holds " + reader.tensors().size() + " tensors" + similar(key) + ")"));
     }
 
@@ -211,13 +212,17 @@ public final class StateDict implements AutoCloseable {
         if (key.startsWith(BASE_PREFIX) && tensors.containsKey(key.substring(BASE_PREFIX.length()))) {
             return Optional.of(key.substring(BASE_PREFIX.length()));
         }
-        String tied = TIED.get(key);
+        String tied = TIED_KEYS.get(key);
         return tied == null ? Optional.empty() : resolve(tied);
+    }
+
+    private static String ofShape(long[] expectedShape) {
+        return expectedShape.length == 0 ? "" : " of shape " + Arrays.toString(expectedShape);
     }
 
     private static String lookedFor(String key) {
         List<String> names = new ArrayList<>();
-        for (String k = key; k != null; k = TIED.get(k)) {
+        for (String k = key; k != null; k = TIED_KEYS.get(k)) {
             if (!k.equals(key)) {
                 names.add(AlbertException.quote(k));
             }
@@ -248,23 +253,29 @@ public final class StateDict implements AutoCloseable {
                 return Nd4j.create(DataType.FLOAT, shape, 'c');
             }
             INDArray array = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-            FloatBuffer view = directCopy ? directView(array, count) : null;
-            if (view != null) {
-                reader.readFloat32(storedKey, view);
-                if (view.position() != count) {
-                    throw new AlbertException("checkpoint " + source + ": reading tensor " + AlbertException.quote(storedKey) + " produced "
-                            + view.position() + " of " + count + " floats");
-                }
-                return array;
+            FloatBuffer view = directView(array, count);
+            if (view == null) {
+                return readThroughHeap(reader, source, storedKey, shape, count);
             }
-            float[] values = new float[(int) count];
-            FloatBuffer heap = FloatBuffer.wrap(values);
-            reader.readFloat32(storedKey, heap);
-            if (heap.position() != count) {
-                throw new AlbertException("checkpoint " + source + ": reading tensor " + AlbertException.quote(storedKey) + " produced "
-                        + heap.position() + " of " + count + " floats");
-            }
-            return Nd4j.create(values, shape, 'c');
+            reader.readFloat32(storedKey, view);
+            checkCount(source, storedKey, view.position(), count);
+            return array;
+        }
+    }
+
+    /** The fallback of {@link #read}: the tensor into a float[], then into a new array. */
+    static INDArray readThroughHeap(CheckpointReader reader, String source, String storedKey, long[] shape, long count) {
+        float[] values = new float[(int) count];
+        FloatBuffer heap = FloatBuffer.wrap(values);
+        reader.readFloat32(storedKey, heap);
+        checkCount(source, storedKey, heap.position(), count);
+        return Nd4j.create(values, shape, 'c');
+    }
+
+    private static void checkCount(String source, String storedKey, long produced, long count) {
+        if (produced != count) {
+            throw new AlbertException("checkpoint " + source + ": reading tensor " + AlbertException.quote(storedKey) + " produced "
+                    + produced + " of " + count + " floats");
         }
     }
 

@@ -5,12 +5,14 @@ import io.albert4j.model.AlbertInput;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.model.Architecture;
 import io.albert4j.model.Parallelism;
+import io.albert4j.pipeline.FeatureExtractionOptions;
 import io.albert4j.pipeline.FeatureExtractionPipeline;
 import io.albert4j.pipeline.Pooling;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.EncodeOptions;
 import io.albert4j.tokenizer.Encoding;
 import io.albert4j.tokenizer.Truncation;
+import io.albert4j.wire.JsonResults;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
@@ -109,7 +111,8 @@ final class BenchCommand implements Command {
         }
         try (AlbertModel model = AlbertModel.load(dir, Architecture.ALBERT_MODEL);
              AlbertTokenizer tokenizer = AlbertTokenizer.load(dir)) {
-            FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(model, tokenizer);
+            FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(model, tokenizer,
+                    FeatureExtractionOptions.defaults().withPooling(Pooling.MEAN));
             String dump = args.value("--dump-ids");
             long tokens = 0;
             EncodeOptions options = EncodeOptions.defaults().withMaxLength(model.config().maxPositionEmbeddings())
@@ -129,9 +132,9 @@ final class BenchCommand implements Command {
             }
             List<String> warmupTexts = texts.subList(0, Math.min(warmupLines, texts.size()));
             for (int i = 0; i < warmup; i++) {
-                pipeline.embed(warmupTexts, Pooling.MEAN, false, batchSize);
+                pipeline.embed(warmupTexts, batchSize);
             }
-            double[] times = time(0, iterations, () -> pipeline.embed(texts, Pooling.MEAN, false, batchSize));
+            double[] times = time(0, iterations, () -> pipeline.embed(texts, batchSize));
             ObjectNode json = summary(times, threads);
             json.put("mode", "text");
             json.put("sentences", texts.size());

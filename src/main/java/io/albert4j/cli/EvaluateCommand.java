@@ -7,6 +7,7 @@ import io.albert4j.model.AlbertModel;
 import io.albert4j.pipeline.PretrainingEvaluation;
 import io.albert4j.pipeline.PretrainingEvaluation.MaskedExample;
 import io.albert4j.pipeline.PretrainingEvaluation.OrderExample;
+import io.albert4j.wire.JsonResults;
 
 import java.io.IOException;
 import java.nio.file.Files;

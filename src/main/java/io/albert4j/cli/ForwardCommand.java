@@ -5,6 +5,7 @@ import io.albert4j.model.AlbertInput;
 import io.albert4j.model.AlbertOutput;
 import io.albert4j.model.Architecture;
 import io.albert4j.tokenizer.Encoding;
+import io.albert4j.wire.JsonResults;
 
 import java.util.Arrays;
 import java.util.Set;

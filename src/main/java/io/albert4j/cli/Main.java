@@ -2,6 +2,7 @@ package io.albert4j.cli;
 
 import io.albert4j.AlbertException;
 import io.albert4j.Albert4j;
+import io.albert4j.wire.JsonResults;
 
 import java.io.IOException;
 import java.io.InputStream;

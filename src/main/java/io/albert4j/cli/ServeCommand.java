@@ -2,7 +2,9 @@ package io.albert4j.cli;
 
 import io.albert4j.server.AlbertServer;
 import io.albert4j.server.ServerOptions;
+import sun.misc.Signal;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -11,7 +13,7 @@ import java.util.Set;
  * [--max-candidates N] [--max-output-floats N] [--max-connections N] [--idle-timeout-ms N]
  * [--request-timeout-ms N] [--shutdown-timeout-ms N]}: the HTTP inference server
  * ({@link AlbertServer}). Prints one line on stderr once listening, then serves until SIGTERM or
- * SIGINT, which finish the requests in flight before the process exits.
+ * SIGINT, which finish the requests in flight before the process exits with status 0.
  */
 final class ServeCommand implements Command {
     @Override
@@ -43,13 +45,31 @@ final class ServeCommand implements Command {
         }
         ServerOptions options = options(args, console);
         AlbertServer server = AlbertServer.start(options);
-        Thread hook = new Thread(server::stop, "albert-serve-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        stopGracefullyOnSignals(server);
         console.err().println("albert serve: " + server.task() + " model " + options.modelDir() + " listening on "
                 + server.uri());
         console.err().flush();
         server.awaitStop();
         return 0;
+    }
+
+    /**
+     * SIGTERM and SIGINT stop the server gracefully, after which {@code serve} returns 0: a drained
+     * shutdown is a success, not the JVM's default death by signal (exit status 143 or 130). The JDK
+     * has no public API for signals; {@code sun.misc.Signal} (module jdk.unsupported) is the one
+     * servers use. Where the JVM keeps a signal to itself ({@code -Xrs}) the shutdown hook still drains,
+     * and the exit status is the JVM's. The hook also covers the other ways the JVM ends (SIGHUP,
+     * {@code System.exit}). A second signal during the drain changes nothing; SIGKILL ends at once.
+     */
+    static void stopGracefullyOnSignals(AlbertServer server) {
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "albert-serve-shutdown"));
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                Signal.handle(new Signal(name), signal -> server.stop());
+            } catch (IllegalArgumentException | LinkageError e) {
+                // the JVM keeps this signal (-Xrs), or a runtime without jdk.unsupported: the hook drains instead
+            }
+        }
     }
 
     private static ServerOptions options(CliArgs args, Console console) {

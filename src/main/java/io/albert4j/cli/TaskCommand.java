@@ -3,6 +3,7 @@ package io.albert4j.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.AlbertException;
+import io.albert4j.wire.JsonResults;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -4,23 +4,32 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.AlbertException;
 import io.albert4j.pipeline.Aggregation;
+import io.albert4j.pipeline.Answer;
 import io.albert4j.pipeline.Entity;
+import io.albert4j.pipeline.FeatureExtractionOptions;
 import io.albert4j.pipeline.FeatureExtractionPipeline;
+import io.albert4j.pipeline.FillMaskOptions;
 import io.albert4j.pipeline.FillMaskPipeline;
+import io.albert4j.pipeline.MultipleChoiceInput;
 import io.albert4j.pipeline.MultipleChoicePipeline;
 import io.albert4j.pipeline.Pooling;
 import io.albert4j.pipeline.QuestionAnsweringOptions;
 import io.albert4j.pipeline.QuestionAnsweringPipeline;
+import io.albert4j.pipeline.QuestionContext;
 import io.albert4j.pipeline.ScoreFunction;
 import io.albert4j.pipeline.SentenceOrderPipeline;
+import io.albert4j.pipeline.TextClassificationOptions;
 import io.albert4j.pipeline.TextClassificationPipeline;
+import io.albert4j.pipeline.TextPair;
+import io.albert4j.pipeline.TokenClassificationOptions;
 import io.albert4j.pipeline.TokenClassificationPipeline;
 import io.albert4j.pipeline.ZeroShotClassificationPipeline;
+import io.albert4j.pipeline.ZeroShotOptions;
+import io.albert4j.wire.JsonResults;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /** The pipeline subcommands: fill-mask, classify, zero-shot-classification, qa, ner, embed, sop, choose. */
@@ -46,17 +55,19 @@ final class TaskCommands {
         }
 
         Task prepare(LoadedModel loaded, CliArgs args) {
-            FillMaskPipeline pipeline = new FillMaskPipeline(loaded.model(), loaded.tokenizer());
-            int topK = args.intValue("--top-k", FillMaskPipeline.DEFAULT_TOP_K);
             List<String> targets = targets(args);
+            FillMaskOptions options = FillMaskOptions.defaults()
+                    .withTopK(args.intValue("--top-k", FillMaskOptions.DEFAULT_TOP_K))
+                    .withTargets(targets == null ? List.of() : targets);
+            FillMaskPipeline pipeline = new FillMaskPipeline(loaded.model(), loaded.tokenizer(), options);
             return new Task() {
                 public JsonNode single(CliArgs a) {
-                    return JsonResults.fillMask(pipeline.fill(a.text(), topK, targets));
+                    return JsonResults.fillMask(pipeline.run(a.text()));
                 }
 
                 public List<JsonNode> lines(List<JsonNode> inputs) {
                     List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
-                    return pipeline.fill(texts, topK, targets).stream().map(JsonResults::fillMask).toList();
+                    return pipeline.run(texts).stream().map(JsonResults::fillMask).toList();
                 }
             };
         }
@@ -108,37 +119,32 @@ final class TaskCommands {
         }
 
         Task prepare(LoadedModel loaded, CliArgs args) {
-            TextClassificationPipeline pipeline = new TextClassificationPipeline(loaded.model(), loaded.tokenizer());
             String topKOption = args.value("--top-k", "1");
-            int topK = topKOption.equals("all") ? TextClassificationPipeline.ALL_LABELS : args.intValue("--top-k", 1);
-            ScoreFunction function = args.value("--function") == null ? null : scoreFunction(args.value("--function"));
+            TextClassificationOptions options = TextClassificationOptions.defaults().withTopK(topKOption.equals("all")
+                    ? TextClassificationOptions.ALL_LABELS : args.intValue("--top-k", 1));
+            if (args.value("--function") != null) {
+                options = options.withFunctionToApply(scoreFunction(args.value("--function")));
+            }
+            TextClassificationPipeline pipeline = new TextClassificationPipeline(loaded.model(), loaded.tokenizer(),
+                    options);
             return new Task() {
                 public JsonNode single(CliArgs a) {
-                    return JsonResults.labels(pipeline.classify(a.text(), a.value("--pair"), topK, function));
+                    String pair = a.value("--pair");
+                    return JsonResults.labels(pipeline.run(new TextPair(a.text(), pair)));
                 }
 
                 public List<JsonNode> lines(List<JsonNode> inputs) {
-                    List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
-                    List<String> pairs = inputs.stream().map(l -> optionalField(l, "text_pair")).toList();
-                    boolean anyPair = pairs.stream().anyMatch(java.util.Objects::nonNull);
-                    List<JsonNode> out = new ArrayList<>();
-                    if (anyPair && pairs.contains(null)) {
-                        for (int i = 0; i < texts.size(); i++) {
-                            out.add(JsonResults.labels(pipeline.classify(texts.get(i), pairs.get(i), topK, function)));
-                        }
-                        return out;
-                    }
-                    pipeline.classify(texts, anyPair ? pairs : null, topK, function)
-                            .forEach(r -> out.add(JsonResults.labels(r)));
-                    return out;
+                    List<TextPair> pairs = inputs.stream()
+                            .map(l -> new TextPair(field(l, "text"), optionalField(l, "text_pair"))).toList();
+                    return pipeline.run(pairs).stream().map(r -> (JsonNode) JsonResults.labels(r)).toList();
                 }
             };
         }
 
         private static ScoreFunction scoreFunction(String name) {
             try {
-                return ScoreFunction.valueOf(name.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
+                return ScoreFunction.parse(name);
+            } catch (AlbertException e) {
                 throw new CliException("classify: --function expects softmax, sigmoid or none, found \"" + name + "\"");
             }
         }
@@ -168,23 +174,23 @@ final class TaskCommands {
         }
 
         Task prepare(LoadedModel loaded, CliArgs args) {
-            ZeroShotClassificationPipeline pipeline = new ZeroShotClassificationPipeline(loaded.model(), loaded.tokenizer());
             String labelsOption = args.value("--candidate-labels");
             if (labelsOption == null || splitList(labelsOption).stream().allMatch(String::isEmpty)) {
                 throw new CliException("zero-shot-classification: --candidate-labels a,b,... is required");
             }
             List<String> labels = splitList(labelsOption).stream().filter(l -> !l.isEmpty()).toList();
-            String template = args.value("--hypothesis-template", ZeroShotClassificationPipeline.DEFAULT_HYPOTHESIS_TEMPLATE);
-            boolean multiLabel = args.flag("--multi-label");
+            ZeroShotClassificationPipeline pipeline = new ZeroShotClassificationPipeline(loaded.model(),
+                    loaded.tokenizer(), ZeroShotOptions.of(labels)
+                    .withHypothesisTemplate(args.value("--hypothesis-template", ZeroShotOptions.DEFAULT_HYPOTHESIS_TEMPLATE))
+                    .withMultiLabel(args.flag("--multi-label")));
             return new Task() {
                 public JsonNode single(CliArgs a) {
-                    return JsonResults.zeroShot(pipeline.classify(a.text(), labels, template, multiLabel));
+                    return JsonResults.zeroShot(pipeline.run(a.text()));
                 }
 
                 public List<JsonNode> lines(List<JsonNode> inputs) {
                     List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
-                    return pipeline.classify(texts, labels, template, multiLabel).stream()
-                            .map(r -> (JsonNode) JsonResults.zeroShot(r)).toList();
+                    return pipeline.run(texts).stream().map(r -> (JsonNode) JsonResults.zeroShot(r)).toList();
                 }
             };
         }
@@ -211,7 +217,6 @@ final class TaskCommands {
         }
 
         Task prepare(LoadedModel loaded, CliArgs args) {
-            QuestionAnsweringPipeline pipeline = new QuestionAnsweringPipeline(loaded.model(), loaded.tokenizer());
             QuestionAnsweringOptions defaults = QuestionAnsweringOptions.defaults();
             QuestionAnsweringOptions options = defaults
                     .withTopK(args.intValue("--top-k", defaults.topK()))
@@ -219,18 +224,25 @@ final class TaskCommands {
                     .withMaxSeqLen(args.intValue("--max-seq-len", 0))
                     .withDocStride(args.intValue("--doc-stride", 0))
                     .withHandleImpossibleAnswer(args.flag("--handle-impossible-answer"));
+            QuestionAnsweringPipeline pipeline = new QuestionAnsweringPipeline(loaded.model(), loaded.tokenizer(), options);
             return new Task() {
                 public JsonNode single(CliArgs a) {
                     if (a.value("--question") == null || a.value("--context") == null) {
                         throw new CliException("qa: --question and --context are required");
                     }
                     return JsonResults.answers(a.value("--context"),
-                            pipeline.answer(a.value("--question"), a.value("--context"), options));
+                            pipeline.run(new QuestionContext(a.value("--question"), a.value("--context"))));
                 }
 
                 public List<JsonNode> lines(List<JsonNode> inputs) {
-                    return inputs.stream().map(l -> JsonResults.answers(field(l, "context"),
-                            pipeline.answer(field(l, "question"), field(l, "context"), options))).toList();
+                    List<QuestionContext> questions = inputs.stream()
+                            .map(l -> new QuestionContext(field(l, "question"), field(l, "context"))).toList();
+                    List<List<Answer>> answers = pipeline.run(questions);
+                    List<JsonNode> out = new ArrayList<>();
+                    for (int i = 0; i < questions.size(); i++) {
+                        out.add(JsonResults.answers(questions.get(i).context(), answers.get(i)));
+                    }
+                    return out;
                 }
             };
         }
@@ -251,19 +263,20 @@ final class TaskCommands {
         }
 
         Task prepare(LoadedModel loaded, CliArgs args) {
-            TokenClassificationPipeline pipeline = new TokenClassificationPipeline(loaded.model(), loaded.tokenizer());
-            Aggregation aggregation = Aggregation.parse(args.value("--aggregation", "none"));
             String ignore = args.value("--ignore-labels");
-            List<String> ignoreLabels = ignore == null ? TokenClassificationPipeline.DEFAULT_IGNORE_LABELS
-                    : splitList(ignore);
+            TokenClassificationOptions options = TokenClassificationOptions.defaults()
+                    .withAggregationStrategy(Aggregation.parse(args.value("--aggregation", "none")))
+                    .withIgnoreLabels(ignore == null ? TokenClassificationOptions.DEFAULT_IGNORE_LABELS : splitList(ignore));
+            TokenClassificationPipeline pipeline = new TokenClassificationPipeline(loaded.model(), loaded.tokenizer(),
+                    options);
             return new Task() {
                 public JsonNode single(CliArgs a) {
-                    return JsonResults.entities(a.text(), pipeline.tag(a.text(), aggregation, ignoreLabels));
+                    return JsonResults.entities(a.text(), pipeline.run(a.text()));
                 }
 
                 public List<JsonNode> lines(List<JsonNode> inputs) {
                     List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
-                    List<List<Entity>> tagged = pipeline.tag(texts, aggregation, ignoreLabels);
+                    List<List<Entity>> tagged = pipeline.run(texts);
                     List<JsonNode> out = new ArrayList<>();
                     for (int i = 0; i < texts.size(); i++) {
                         out.add(JsonResults.entities(texts.get(i), tagged.get(i)));
@@ -294,13 +307,13 @@ final class TaskCommands {
         }
 
         Task prepare(LoadedModel loaded, CliArgs args) {
-            FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(loaded.model(), loaded.tokenizer());
-            String poolingName = args.value("--pooling", "mean");
-            Pooling pooling = poolingName.equals("none") ? null : Pooling.parse(poolingName);
+            Pooling pooling = Pooling.parse(args.value("--pooling", "mean"));
             boolean normalize = args.flag("--normalize");
-            if (pooling == null && normalize) {
+            if (pooling == Pooling.NONE && normalize) {
                 throw new CliException("embed: --normalize needs a pooling (cls, mean or pooler)");
             }
+            FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(loaded.model(), loaded.tokenizer(),
+                    new FeatureExtractionOptions(pooling, normalize));
             return new Task() {
                 public JsonNode single(CliArgs a) {
                     if (a.positional().isEmpty()) {
@@ -316,11 +329,10 @@ final class TaskCommands {
 
                 /** Per text: [[token vectors]] without pooling (Hugging Face's shape), else one vector. */
                 private List<JsonNode> embed(List<String> texts) {
-                    if (pooling == null) {
-                        return texts.stream().map(t -> (JsonNode) JsonResults.JSON.createArrayNode()
-                                .add(JsonResults.matrix(pipeline.tokenFeatures(t)))).toList();
+                    if (pooling == Pooling.NONE) {
+                        return texts.stream().map(t -> (JsonNode) JsonResults.features(pipeline.run(t), pooling)).toList();
                     }
-                    return pipeline.embed(texts, pooling, normalize, FeatureExtractionPipeline.DEFAULT_BATCH_SIZE)
+                    return pipeline.embed(texts, FeatureExtractionPipeline.DEFAULT_BATCH_SIZE)
                             .stream().map(v -> (JsonNode) JsonResults.vector(v)).toList();
                 }
             };
@@ -348,13 +360,12 @@ final class TaskCommands {
                     if (a.value("--pair") == null) {
                         throw new CliException("sop: --pair TEXT_B is required");
                     }
-                    return JsonResults.labels(pipeline.predict(a.text(), a.value("--pair")));
+                    return JsonResults.labels(pipeline.run(TextPair.of(a.text(), a.value("--pair"))));
                 }
 
                 public List<JsonNode> lines(List<JsonNode> inputs) {
-                    return pipeline.predict(inputs.stream().map(l -> field(l, "text")).toList(),
-                                    inputs.stream().map(l -> field(l, "text_pair")).toList())
-                            .stream().map(r -> (JsonNode) JsonResults.labels(r)).toList();
+                    return pipeline.run(inputs.stream().map(l -> TextPair.of(field(l, "text"), field(l, "text_pair")))
+                            .toList()).stream().map(r -> (JsonNode) JsonResults.labels(r)).toList();
                 }
             };
         }
@@ -381,12 +392,12 @@ final class TaskCommands {
                     if (a.value("--prompt") == null) {
                         throw new CliException("choose: --prompt is required");
                     }
-                    return JsonResults.choices(pipeline.choose(a.value("--prompt"), a.values("--choice")));
+                    return JsonResults.choices(pipeline.run(new MultipleChoiceInput(a.value("--prompt"), a.values("--choice"))));
                 }
 
                 public List<JsonNode> lines(List<JsonNode> inputs) {
-                    return inputs.stream().map(l -> (JsonNode) JsonResults.choices(
-                            pipeline.choose(field(l, "prompt"), strings(l.get("choices"))))).toList();
+                    return pipeline.run(inputs.stream().map(l -> new MultipleChoiceInput(field(l, "prompt"),
+                            strings(l.get("choices")))).toList()).stream().map(r -> (JsonNode) JsonResults.choices(r)).toList();
                 }
             };
         }

@@ -8,6 +8,7 @@ import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.EncodeOptions;
 import io.albert4j.tokenizer.Encoding;
 import io.albert4j.tokenizer.Truncation;
+import io.albert4j.wire.JsonResults;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.albert4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.albert4j.tokenizer.AlbertTokenizer;
+import io.albert4j.wire.JsonResults;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;

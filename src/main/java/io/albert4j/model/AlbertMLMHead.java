@@ -1,7 +1,6 @@
 package io.albert4j.model;
 
 import io.albert4j.AlbertException;
-import io.albert4j.checkpoint.StateDict;
 import io.albert4j.config.Activation;
 import io.albert4j.config.AlbertConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,28 +10,36 @@ import org.nd4j.linalg.factory.Nd4j;
  * Hugging Face's {@code AlbertMLMHead}: dense → activation → LayerNorm at embedding_size → decoder
  * + bias. The decoder is tied to the word embeddings as Hugging Face ties it on load, so the
  * [vocab, embedding] matrix is held once; with {@code tie_word_embeddings: false} in config.json it
- * is the checkpoint's own {@code predictions.decoder.weight}. Immutable; thread-safe.
+ * is the checkpoint's own {@code predictions.decoder.weight}. Its vocabulary logits are computed on
+ * request ({@link AlbertOutput#predictionLogits}), not in every forward pass. Immutable; thread-safe.
  */
-final class AlbertMLMHead {
-    private final Linear dense;          // [embedding, hidden]
-    private final LayerNorm layerNorm;   // [embedding]
-    private final INDArray decoder;      // [vocab, embedding], the word embeddings unless untied
-    private final float[] bias;          // [vocab], predictions.bias (= predictions.decoder.bias)
+final class AlbertMLMHead implements TaskHead {
+    private final Linear dense;          // predictions.dense.weight [embedding, hidden], .bias [embedding]
+    private final LayerNorm layerNorm;   // predictions.LayerNorm.weight, .bias [embedding]
+    private final INDArray decoder;      // predictions.decoder.weight [vocab, embedding]: the word embeddings unless untied
+    private final float[] bias;          // predictions.bias [vocab] (= predictions.decoder.bias, tied)
     private final Activation activation;
-    private final Lifecycle lifecycle;       // the model's: logits fail once it is closed
+    private final Lifecycle lifecycle;   // the model's: logits fail once it is closed
 
-    AlbertMLMHead(StateDict weights, AlbertConfig config, INDArray wordEmbeddings, Lifecycle lifecycle) {
+    /** Reads the head from its scope ({@code predictions}); the decoder is {@code wordEmbeddings} when tied. */
+    AlbertMLMHead(WeightScope scope, AlbertConfig config, INDArray wordEmbeddings, Lifecycle lifecycle) {
         this.lifecycle = lifecycle;
-        dense = Linear.load(weights, "predictions.dense", config.hiddenSize(), config.embeddingSize());
-        layerNorm = LayerNorm.load(weights, "predictions.LayerNorm", config.embeddingSize(), config.layerNormEps());
-        if (!config.tieWordEmbeddings() && !weights.storesUntied("predictions.decoder.weight")) {
-            throw new AlbertException("checkpoint " + weights.source() + ": config.json says tie_word_embeddings false, "
-                    + "but the checkpoint stores no predictions.decoder.weight for the untied masked-LM decoder");
+        dense = scope.linear("dense", config.hiddenSize(), config.embeddingSize());
+        layerNorm = scope.layerNorm("LayerNorm", config.embeddingSize(), config.layerNormEps());
+        if (!config.tieWordEmbeddings() && !scope.storesUntied("decoder.weight")) {
+            throw new AlbertException("checkpoint " + scope.source() + ": config.json says tie_word_embeddings false, "
+                    + "but the checkpoint stores no " + scope.key("decoder.weight") + " for the untied masked-LM decoder");
         }
         decoder = config.tieWordEmbeddings() ? wordEmbeddings
-                : weights.require("predictions.decoder.weight", config.vocabSize(), config.embeddingSize());
-        bias = weights.require("predictions.bias", config.vocabSize()).toFloatVector();
+                : scope.require("decoder.weight", config.vocabSize(), config.embeddingSize());
+        bias = scope.require("bias", config.vocabSize()).toFloatVector();
         activation = config.hiddenAct();
+    }
+
+    /** Hands the head to the output, which computes {@code prediction_logits} from it when asked. */
+    @Override
+    public void forward(Encoded encoded, Outputs outputs) {
+        outputs.maskedLm = this;
     }
 
     /** Vocabulary logits of some hidden rows: [n, hidden] → [n, vocab]. */

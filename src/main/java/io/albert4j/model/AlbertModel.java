@@ -22,8 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A loaded ALBERT checkpoint: the encoder ({@code AlbertEmbeddings}, {@code AlbertTransformer}),
- * the pooler where the class has one, and the task head named by {@code architectures} in
- * config.json (or the one asked for). Outputs match Hugging Face transformers' float32 outputs.
+ * the pooler where the class has one, and the task heads of the class named by {@code architectures}
+ * in config.json (or the one asked for), each loaded from its own weight scope. Outputs match
+ * Hugging Face transformers' float32 outputs.
  *
  * <p>Thread-safe: the model is immutable once loaded and may be shared by any number of threads;
  * each {@link #forward} call keeps its activations to itself: intermediate buffers are reused from a
@@ -47,8 +48,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AlbertModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlbertModel.class);
-    /** Keys Hugging Face ties to others on load; their stored copies are never read. */
-    private static final Set<String> TIED_KEYS = Set.of("predictions.decoder.weight", "predictions.decoder.bias");
     /** ND4J's switch for the backend details it logs at INFO when it starts. */
     static final String ND4J_LOG_INITIALIZATION = "org.nd4j.log.initialization";
 
@@ -65,9 +64,8 @@ public final class AlbertModel implements AutoCloseable {
     private final Architecture architecture;
     private final AlbertEmbeddings embeddings;
     private final AlbertTransformer transformer;
-    private final Linear pooler;          // [hidden, hidden] or null
-    private final AlbertMLMHead maskedLm; // null unless the architecture has it
-    private final Linear head;            // task classifier (sop / classifier / qa_outputs) or null
+    private final Linear pooler;          // albert.pooler.weight [hidden, hidden], .bias [hidden]; or null
+    private final List<TaskHead> heads;   // the architecture's, from TaskHeads (none for the bare encoder)
     /** Forward passes (and masked-LM logits computed later from their outputs) against close. */
     private final Lifecycle lifecycle = new Lifecycle();
     /** Off-heap weights (and arrays derived from them), freed by close. */
@@ -84,18 +82,11 @@ public final class AlbertModel implements AutoCloseable {
     private AlbertModel(AlbertConfig config, Architecture architecture, StateDict weights, Precision precision) {
         this.config = config;
         this.architecture = architecture;
-        int h = config.hiddenSize();
+        WeightScope root = WeightScope.root(weights);
         embeddings = new AlbertEmbeddings(weights, config);
         transformer = new AlbertTransformer(weights, config, precision);
-        pooler = loadPooler(weights, architecture, h);
-        maskedLm = architecture.hasMaskedLm() ? new AlbertMLMHead(weights, config, embeddings.wordEmbeddings, lifecycle) : null;
-        head = switch (architecture) {
-            case ALBERT_MODEL, MASKED_LM -> null;
-            case PRE_TRAINING -> Linear.load(weights, "sop_classifier.classifier", h, 2);
-            case SEQUENCE_CLASSIFICATION, TOKEN_CLASSIFICATION -> Linear.load(weights, "classifier", h, config.numLabels());
-            case QUESTION_ANSWERING -> Linear.load(weights, "qa_outputs", h, 2);
-            case MULTIPLE_CHOICE -> Linear.load(weights, "classifier", h, 1);
-        };
+        pooler = loadPooler(root.pp("albert"), architecture, config.hiddenSize());
+        heads = TaskHeads.load(architecture, root, config, embeddings.wordEmbeddings, lifecycle);
         ownedArrays = weights.createdArrays();
     }
 
@@ -144,7 +135,7 @@ public final class AlbertModel implements AutoCloseable {
         Architecture chosen = architecture != null ? architecture : Architecture.of(config);
         try (StateDict weights = StateDict.open(checkpointDir)) {
             AlbertModel model = new AlbertModel(config, chosen, weights, precision);
-            List<String> unused = weights.unusedKeys().stream().filter(k -> !TIED_KEYS.contains(k)).toList();
+            List<String> unused = weights.unusedKeys().stream().filter(k -> !StateDict.TIED_KEYS.containsKey(k)).toList();
             if (!unused.isEmpty() && chosen != Architecture.ALBERT_MODEL) {
                 LOG.warn("{}: unexpected keys not used by {}: {}", weights.source(), chosen.className(), unused);
             }
@@ -182,24 +173,14 @@ public final class AlbertModel implements AutoCloseable {
         Workspace ws = workspaces.get();
         INDArray hidden = transformer.forward(embeddings.forward(input, ws), mask, states, ws); // [rows·seq, hidden]
         INDArray pooled = pooler == null ? null : pool(hidden, rows, seq);             // [rows, hidden]
-        INDArray logits = null;
-        INDArray sop = null;
-        INDArray start = null;
-        INDArray end = null;
-        switch (architecture) {
-            case PRE_TRAINING -> sop = head.forward(pooled);
-            case SEQUENCE_CLASSIFICATION -> logits = head.forward(pooled);
-            case TOKEN_CLASSIFICATION -> logits = head.forward(hidden).reshape('c', rows, seq, config.numLabels());
-            case MULTIPLE_CHOICE -> logits = head.forward(pooled).reshape('c', rows / input.choices(), input.choices());
-            case QUESTION_ANSWERING -> {
-                INDArray span = head.forward(hidden); // [rows·seq, 2]
-                start = span.getColumn(0).dup('c').reshape('c', rows, seq);
-                end = span.getColumn(1).dup('c').reshape('c', rows, seq);
-            }
-            case ALBERT_MODEL, MASKED_LM -> { }
+        TaskHead.Encoded encoded = new TaskHead.Encoded(hidden, pooled, rows, seq, input.choices());
+        TaskHead.Outputs out = new TaskHead.Outputs();
+        for (TaskHead head : heads) {
+            head.forward(encoded, out);
         }
-        return new AlbertOutput(asBatch(hidden, rows, seq), pooled, logits, sop, start, end,
-                states == null ? null : states.stream().map(s -> asBatch(s, rows, seq)).toList(), maskedLm);
+        return new AlbertOutput(asBatch(hidden, rows, seq), pooled, out.logits, out.sopLogits, out.startLogits,
+                out.endLogits, states == null ? null : states.stream().map(s -> asBatch(s, rows, seq)).toList(),
+                out.maskedLm);
     }
 
     /** The off-heap arrays close frees (for tests). */
@@ -233,11 +214,13 @@ public final class AlbertModel implements AutoCloseable {
         });
     }
 
-    private static Linear loadPooler(StateDict weights, Architecture architecture, int h) {
-        if (architecture == Architecture.ALBERT_MODEL) {
-            return weights.contains("albert.pooler.weight") ? Linear.load(weights, "albert.pooler", h, h) : null;
-        }
-        return architecture.hasPooler() ? Linear.load(weights, "albert.pooler", h, h) : null;
+    /**
+     * The pooler ({@code albert.pooler}) where Hugging Face's class has one; the bare encoder takes
+     * it when the checkpoint has one.
+     */
+    private static Linear loadPooler(WeightScope albert, Architecture architecture, int h) {
+        boolean wanted = architecture == Architecture.ALBERT_MODEL ? albert.contains("pooler.weight") : architecture.hasPooler();
+        return wanted ? albert.linear("pooler", h, h) : null;
     }
 
     /** tanh(dense(hidden of each sequence's first token)): [rows·seq, hidden] → [rows, hidden]. */

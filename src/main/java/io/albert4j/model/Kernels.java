@@ -261,18 +261,10 @@ final class Kernels {
     }
 
     /**
-     * Splits the fused QKV projection per head and adds its bias: qkv [batch·seq, 3·hidden] (c order,
-     * columns query | key | value, each heads × headSize) → query, key, value, each
-     * [batch·heads, seq, headSize]. Row-parallel bulk copies; replaces permute + dup.
-     */
-    static void splitHeads(INDArray qkv, float[] bias, int batch, int seq, int heads, int headSize,
-                           INDArray query, INDArray key, INDArray value) {
-        splitHeads(qkv, bias, 0, batch, seq, heads, headSize, query, key, value);
-    }
-
-    /**
-     * {@link #splitHeads} for the sequences [firstSequence, firstSequence + batch) of qkv only: the
-     * outputs are [batch·heads, seq, headSize] for those sequences.
+     * Splits the fused QKV projection per head and adds its bias, for the sequences
+     * [firstSequence, firstSequence + batch) of qkv: qkv [sequences·seq, 3·hidden] (c order, columns
+     * query | key | value, each heads × headSize) → query, key, value, each [batch·heads, seq, headSize].
+     * Row-parallel bulk copies; replaces permute + dup.
      */
     static void splitHeads(INDArray qkv, float[] bias, int firstSequence, int batch, int seq, int heads,
                            int headSize, INDArray query, INDArray key, INDArray value) {
@@ -300,12 +292,10 @@ final class Kernels {
         });
     }
 
-    /** The inverse layout: context [batch·heads, seq, headSize] → merged [batch·seq, heads·headSize]. */
-    static void mergeHeads(INDArray context, int batch, int seq, int heads, int headSize, INDArray merged) {
-        mergeHeads(context, 0, batch, seq, heads, headSize, merged);
-    }
-
-    /** {@link #mergeHeads} of a context for sequences [firstSequence, firstSequence + batch) of merged. */
+    /**
+     * The inverse layout: context [batch·heads, seq, headSize] → rows of merged [sequences·seq,
+     * heads·headSize] for the sequences [firstSequence, firstSequence + batch).
+     */
     static void mergeHeads(INDArray context, int firstSequence, int batch, int seq, int heads, int headSize,
                            INDArray merged) {
         FloatBuffer src = floats(context);
@@ -364,20 +354,12 @@ final class Kernels {
     }
 
     /**
-     * exp(x) for x ≤ 0 in float32 within 2e-7 relative error (exact 0 below -100), with only float
-     * arithmetic, min and max, so that loops over it vectorise (JDK 17's C2 does not vectorise
-     * Math.exp nor the int/float bit moves of the usual 2^k construction). Cody–Waite reduction
-     * x = k·ln2 + r, |r| ≤ ln2/2, a degree-6 polynomial for exp(r), and 2^k for the integer k in
-     * [-126, 0] built from exact power-of-two factors selected by clamped steps.
-     */
-    static float expNonPositive(float x) {
-        float[] one = {x};
-        expShifted(one, 1, 0f, new float[1], new float[1]);
-        return one[0];
-    }
-
-    /**
-     * row[j] = exp(row[j] - shift) for j &lt; n, where row[j] ≤ shift; see {@link #expNonPositive}.
+     * row[j] = exp(row[j] - shift) for j &lt; n, where row[j] ≤ shift, in float32 within 2e-7 relative
+     * error (exact 0 below shift - 100), with only float arithmetic, min and max, so that loops over it
+     * vectorise (JDK 17's C2 does not vectorise Math.exp nor the int/float bit moves of the usual 2^k
+     * construction). Cody–Waite reduction x = k·ln2 + r, |r| ≤ ln2/2, a degree-6 polynomial for exp(r),
+     * and 2^k for the integer k in [-126, 0] built from exact power-of-two factors selected by clamped
+     * steps.
      * Three short passes (scratch arrays of at least n) rather than one long loop body: C2 only
      * unrolls, and so vectorises, loops with small bodies.
      */

@@ -109,11 +109,6 @@ final class QuantizedLinear {
         projectWith(kernel, x, result);
     }
 
-    /** Whether this row count runs the float32 fallback (its oneDNN kernel failed the probe). */
-    boolean runsInFloat32(int rows) {
-        return kernel(rows).failedProbe;
-    }
-
     private void projectWith(Kernel kernel, INDArray x, INDArray result) {
         int rows = (int) x.rows();
         Scratch scratch = SCRATCH.get();

@@ -21,9 +21,10 @@ public enum Aggregation {
     /** Words take the tag of their highest-scoring token, then grouped. */
     MAX;
 
+    /** The strategy of a name (none, simple, first, average or max), ignoring case. */
     public static Aggregation parse(String name) {
         try {
-            return valueOf(name.toUpperCase(Locale.ROOT));
+            return valueOf(Options.required("aggregation_strategy", name).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new AlbertException("unknown aggregation strategy \"" + name
                     + "\"; expected none, simple, first, average or max");

@@ -3,7 +3,6 @@ package io.albert4j.pipeline;
 import io.albert4j.AlbertException;
 import io.albert4j.model.AlbertInput;
 import io.albert4j.model.AlbertModel;
-import io.albert4j.model.Architecture;
 import io.albert4j.tokenizer.EncodeOptions;
 import io.albert4j.tokenizer.Encoding;
 import io.albert4j.tokenizer.Truncation;
@@ -11,10 +10,9 @@ import io.albert4j.tokenizer.Truncation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
- * What every pipeline does around the model: checks the head fits the task, tokenizes within the
+ * What every pipeline does around the model: checks its inputs, tokenizes within the
  * model's positions, and pads sequences of different lengths to the longest, right-padded as
  * Hugging Face pads.
  */
@@ -22,11 +20,15 @@ final class Batch {
     private Batch() {
     }
 
-    /** Fails unless the model's head is one of those the task needs. */
-    static void requireHead(AlbertModel model, String task, Architecture... accepted) {
-        if (!Arrays.asList(accepted).contains(model.architecture())) {
-            throw new AlbertException(task + " needs " + Arrays.stream(accepted).map(Architecture::className)
-                    .collect(Collectors.joining(" or ")) + "; this checkpoint is " + model.architecture().className());
+    /** Fails for a null list or a null input, naming its position. */
+    static void requireInputs(List<?> inputs) {
+        if (inputs == null) {
+            throw new AlbertException("the list of inputs is null");
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i) == null) {
+                throw new AlbertException("input " + i + " is null");
+            }
         }
     }
 

@@ -10,43 +10,102 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Hugging Face's feature-extraction pipeline (token-level last_hidden_state) and sentence
- * embeddings (CLS, mean over the attention mask, or pooler output; optionally L2-normalised).
- * Works with any checkpoint's encoder. Long inputs are truncated to the model's positions.
+ * embeddings (CLS, mean over the attention mask, or pooler output; optionally L2-normalised), as
+ * {@link FeatureExtractionOptions} choose. Works with any checkpoint's encoder. Long inputs are
+ * truncated to the model's positions.
+ *
+ * <p>The result for a text is a {@code [rows, hidden]} matrix: without pooling one row per token
+ * ({@code [CLS]} and {@code [SEP]} included), with pooling a single row.
  *
  * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.
  */
-public final class FeatureExtractionPipeline {
-    /** Sequences per forward pass when embedding many texts. */
+public final class FeatureExtractionPipeline implements Pipeline<String, float[][]> {
+    /** Sequences per forward pass when {@link #embed} embeds many texts. */
     public static final int DEFAULT_BATCH_SIZE = 32;
 
     private final AlbertModel model;
     private final AlbertTokenizer tokenizer;
-    private final EncodeOptions options;
+    private final FeatureExtractionOptions options;
+    private final EncodeOptions encodeOptions;
 
+    /** With {@link FeatureExtractionOptions#defaults()}: every token's features. */
     public FeatureExtractionPipeline(AlbertModel model, AlbertTokenizer tokenizer) {
-        this.model = model;
-        this.tokenizer = tokenizer;
-        this.options = Batch.truncatedToModel(model);
+        this(model, tokenizer, FeatureExtractionOptions.defaults());
     }
 
-    /** [seq, hidden]: the last hidden state of every token of the text, [CLS] and [SEP] included. */
-    public float[][] tokenFeatures(String text) {
-        Encoding e = tokenizer.encode(text, null, options);
-        return model.forward(Batch.of(List.of(e), tokenizer.padId())).lastHiddenState()
-                .get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all()).toFloatMatrix();
+    public FeatureExtractionPipeline(AlbertModel model, AlbertTokenizer tokenizer, FeatureExtractionOptions options) {
+        Task.FEATURE_EXTRACTION.requireServedBy(model);
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.options = Options.required("options", options);
+        this.encodeOptions = Batch.truncatedToModel(model);
+    }
+
+    /** Equal when sharing the model and tokenizer, with equal options. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FeatureExtractionPipeline p && p.model == model && p.tokenizer == tokenizer && p.options.equals(options);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(System.identityHashCode(model), System.identityHashCode(tokenizer), options);
+    }
+
+    @Override
+    public Task task() {
+        return Task.FEATURE_EXTRACTION;
+    }
+
+    public FeatureExtractionOptions options() {
+        return options;
+    }
+
+    /** This pipeline with other options (the model and tokenizer shared). */
+    public FeatureExtractionPipeline withOptions(FeatureExtractionOptions value) {
+        return new FeatureExtractionPipeline(model, tokenizer, value);
+    }
+
+    /** Batched: one padded forward pass; each text's token rows cut back to its own length. */
+    @Override
+    public List<float[][]> run(List<String> texts) {
+        Batch.requireInputs(texts);
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        List<Encoding> encodings = texts.stream().map(t -> tokenizer.encode(t, null, encodeOptions)).toList();
+        AlbertOutput out = model.forward(Batch.of(encodings, tokenizer.padId()));
+        if (options.pooling() != Pooling.NONE) {
+            return Arrays.stream(pooled(out, encodings)).map(v -> new float[][] {v}).toList();
+        }
+        INDArray hidden = out.lastHiddenState(); // [batch, seq, hidden]
+        List<float[][]> features = new ArrayList<>();
+        for (int b = 0; b < encodings.size(); b++) {
+            features.add(hidden.get(NDArrayIndex.point(b), NDArrayIndex.interval(0, encodings.get(b).length()),
+                    NDArrayIndex.all()).toFloatMatrix());
+        }
+        return features;
     }
 
     /**
-     * One embedding per text, in input order. Texts are sorted by length into batches of
-     * {@code batchSize} so that little padding is computed.
+     * One sentence embedding per text, in input order, for many texts: sorted by length into
+     * forward passes of at most {@code batchSize} texts, so that little padding is computed.
+     *
+     * @throws AlbertException when the options pool nothing ({@link Pooling#NONE})
      */
-    public List<float[]> embed(List<String> texts, Pooling pooling, boolean normalize, int batchSize) {
-        List<Encoding> encodings = texts.stream().map(t -> tokenizer.encode(t, null, options)).toList();
+    public List<float[]> embed(List<String> texts, int batchSize) {
+        if (options.pooling() == Pooling.NONE) {
+            throw new AlbertException("embed needs a pooling (cls, mean or pooler); this pipeline's is none");
+        }
+        Batch.requireInputs(texts);
+        List<Encoding> encodings = texts.stream().map(t -> tokenizer.encode(t, null, encodeOptions)).toList();
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             order.add(i);
@@ -55,12 +114,23 @@ public final class FeatureExtractionPipeline {
         float[][] out = new float[texts.size()][];
         for (List<Integer> chunk : Batch.chunks(order, batchSize)) {
             List<Encoding> batch = chunk.stream().map(encodings::get).toList();
-            float[][] pooled = pool(model.forward(Batch.of(batch, tokenizer.padId())), batch, pooling);
+            float[][] pooled = pooled(model.forward(Batch.of(batch, tokenizer.padId())), batch);
             for (int i = 0; i < chunk.size(); i++) {
-                out[chunk.get(i)] = normalize ? l2Normalized(pooled[i]) : pooled[i];
+                out[chunk.get(i)] = pooled[i];
             }
         }
         return List.of(out);
+    }
+
+    /** [batch][hidden]: the pooled (and, as the options say, normalised) vector of each sequence. */
+    private float[][] pooled(AlbertOutput out, List<Encoding> batch) {
+        float[][] pooled = pool(out, batch, options.pooling());
+        if (options.normalize()) {
+            for (int i = 0; i < pooled.length; i++) {
+                pooled[i] = l2Normalized(pooled[i]);
+            }
+        }
+        return pooled;
     }
 
     private static float[][] pool(AlbertOutput out, List<Encoding> batch, Pooling pooling) {
@@ -74,6 +144,7 @@ public final class FeatureExtractionPipeline {
                 yield out.poolerOutput().toFloatMatrix();
             }
             case MEAN -> meanOverMask(hidden, batch);
+            case NONE -> throw new IllegalStateException("no pooling to apply");
         };
     }
 

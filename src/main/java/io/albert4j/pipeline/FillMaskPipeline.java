@@ -2,7 +2,6 @@ package io.albert4j.pipeline;
 
 import io.albert4j.AlbertException;
 import io.albert4j.model.AlbertModel;
-import io.albert4j.model.Architecture;
 import io.albert4j.model.AlbertOutput;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.Encoding;
@@ -10,42 +9,67 @@ import io.albert4j.tokenizer.Encoding;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Hugging Face's fill-mask pipeline: for every {@code [MASK]} in a text, the top-k vocabulary
- * candidates by probability, optionally restricted to target words.
+ * candidates by probability, optionally restricted to target words. The result for a text is one
+ * candidate list per mask, in text order.
  *
  * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.
  */
-public final class FillMaskPipeline {
-    /** Hugging Face's default number of candidates. */
-    public static final int DEFAULT_TOP_K = 5;
-
+public final class FillMaskPipeline implements Pipeline<String, List<List<FillMaskCandidate>>> {
     private final AlbertModel model;
     private final AlbertTokenizer tokenizer;
+    private final FillMaskOptions options;
+    private final int[] targetIds; // null: the whole vocabulary
 
+    /** With {@link FillMaskOptions#defaults()}. */
     public FillMaskPipeline(AlbertModel model, AlbertTokenizer tokenizer) {
-        Batch.requireHead(model, "fill-mask", Architecture.PRE_TRAINING, Architecture.MASKED_LM);
-        this.model = model;
-        this.tokenizer = tokenizer;
+        this(model, tokenizer, FillMaskOptions.defaults());
     }
 
     /**
-     * Candidates for each mask of one text: one list per {@code [MASK]}, in text order.
-     *
-     * @param targets words to restrict the candidates to, or null/empty for the whole vocabulary
+     * @throws AlbertException when the checkpoint has no masked-LM head or no target is in the vocabulary
      */
-    public List<List<FillMaskCandidate>> fill(String text, int topK, List<String> targets) {
-        return fill(List.of(text), topK, targets).get(0);
+    public FillMaskPipeline(AlbertModel model, AlbertTokenizer tokenizer, FillMaskOptions options) {
+        Task.FILL_MASK.requireServedBy(model);
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.options = Options.required("options", options);
+        this.targetIds = targetIds(options.targets());
+    }
+
+    /** Equal when sharing the model and tokenizer, with equal options. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FillMaskPipeline p && p.model == model && p.tokenizer == tokenizer && p.options.equals(options);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(System.identityHashCode(model), System.identityHashCode(tokenizer), options);
+    }
+
+    @Override
+    public Task task() {
+        return Task.FILL_MASK;
+    }
+
+    public FillMaskOptions options() {
+        return options;
+    }
+
+    /** This pipeline with other options (the model and tokenizer shared). */
+    public FillMaskPipeline withOptions(FillMaskOptions value) {
+        return new FillMaskPipeline(model, tokenizer, value);
     }
 
     /** Batched: one result per text, computed in one padded forward pass. */
-    public List<List<List<FillMaskCandidate>>> fill(List<String> texts, int topK, List<String> targets) {
-        if (topK < 1) {
-            throw new AlbertException("top_k must be at least 1, found " + topK);
-        }
-        int[] targetIds = targetIds(targets);
+    @Override
+    public List<List<List<FillMaskCandidate>>> run(List<String> texts) {
+        Batch.requireInputs(texts);
         List<Encoding> encodings = new ArrayList<>();
         for (String text : texts) {
             Encoding e = tokenizer.encode(text);
@@ -53,6 +77,9 @@ public final class FillMaskPipeline {
                 throw new AlbertException("no " + tokenizer.maskToken() + " token in the input: \"" + text + "\"");
             }
             encodings.add(e);
+        }
+        if (encodings.isEmpty()) {
+            return List.of();
         }
         AlbertOutput out = model.forward(Batch.of(encodings, tokenizer.padId()));
         List<List<List<FillMaskCandidate>>> results = new ArrayList<>();
@@ -62,15 +89,14 @@ public final class FillMaskPipeline {
             float[][] logits = out.predictionLogits(b, masks).toFloatMatrix(); // [masks, vocab]
             List<List<FillMaskCandidate>> perMask = new ArrayList<>();
             for (int m = 0; m < masks.length; m++) {
-                perMask.add(candidates(e.inputIds(), masks[m], logits[m], topK, targetIds, masks.length == 1));
+                perMask.add(candidates(e.inputIds(), masks[m], logits[m], masks.length == 1));
             }
             results.add(perMask);
         }
         return results;
     }
 
-    private List<FillMaskCandidate> candidates(int[] ids, int position, float[] logits, int topK, int[] targetIds,
-                                               boolean singleMask) {
+    private List<FillMaskCandidate> candidates(int[] ids, int position, float[] logits, boolean singleMask) {
         float[] probs = Scores.softmax(logits);
         int[] pool = targetIds;
         float[] poolProbs = probs;
@@ -81,7 +107,7 @@ public final class FillMaskPipeline {
             }
         }
         List<FillMaskCandidate> out = new ArrayList<>();
-        for (int index : Scores.topK(poolProbs, topK)) {
+        for (int index : Scores.topK(poolProbs, options.topK())) {
             int token = pool == null ? index : pool[index];
             int[] filled = ids.clone();
             filled[position] = token;
@@ -93,7 +119,7 @@ public final class FillMaskPipeline {
 
     /** Hugging Face's target resolution: a vocabulary token, else the first piece of the word. */
     private int[] targetIds(List<String> targets) {
-        if (targets == null || targets.isEmpty()) {
+        if (targets.isEmpty()) {
             return null;
         }
         Set<Integer> ids = new LinkedHashSet<>();

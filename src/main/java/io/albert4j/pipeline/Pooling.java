@@ -10,6 +10,8 @@ import java.util.Locale;
  * <p>Immutable and thread-safe.
  */
 public enum Pooling {
+    /** No pooling: the last hidden state of every token. */
+    NONE,
     /** The last hidden state of [CLS]. */
     CLS,
     /** The mean of the last hidden states of real tokens (attention mask 1), specials included. */
@@ -17,9 +19,10 @@ public enum Pooling {
     /** The pooler output: tanh(dense(hidden of [CLS])). */
     POOLER;
 
+    /** The pooling of a name (cls, mean, pooler or none), ignoring case. */
     public static Pooling parse(String name) {
         try {
-            return valueOf(name.toUpperCase(Locale.ROOT));
+            return valueOf(Options.required("pooling", name).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new AlbertException("unknown pooling \"" + name + "\"; expected cls, mean, pooler or none");
         }

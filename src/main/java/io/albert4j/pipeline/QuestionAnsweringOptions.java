@@ -7,7 +7,7 @@ import io.albert4j.AlbertException;
  *
  * <p>Immutable and thread-safe.
  *
- * @param topK                   answers to return (1)
+ * @param topK                   answers to return, 1 to {@value #MAX_TOP_K} (1)
  * @param maxAnswerLen           longest answer in tokens (15)
  * @param maxSeqLen              window length in tokens; 0 = min(384, the model's positions)
  * @param docStride              window overlap step in tokens; 0 = min(maxSeqLen / 2, 128)
@@ -16,10 +16,13 @@ import io.albert4j.AlbertException;
  */
 public record QuestionAnsweringOptions(int topK, int maxAnswerLen, int maxSeqLen, int docStride, int maxQuestionLen,
                                        boolean handleImpossibleAnswer) {
+    /** The largest {@code top_k}: the pipeline ranks {@code 2·top_k + 10} spans per window. */
+    public static final int MAX_TOP_K = 1000;
+
     public QuestionAnsweringOptions {
-        positive("top_k", topK);
-        positive("max_answer_len", maxAnswerLen);
-        positive("max_question_len", maxQuestionLen);
+        Options.requireRange("top_k", topK, 1, MAX_TOP_K);
+        Options.requireRange("max_answer_len", maxAnswerLen, 1, Integer.MAX_VALUE);
+        Options.requireRange("max_question_len", maxQuestionLen, 1, Integer.MAX_VALUE);
         if (maxSeqLen < 0 || docStride < 0) {
             throw new AlbertException("max_seq_len and doc_stride must not be negative");
         }
@@ -51,11 +54,5 @@ public record QuestionAnsweringOptions(int topK, int maxAnswerLen, int maxSeqLen
 
     public QuestionAnsweringOptions withHandleImpossibleAnswer(boolean value) {
         return new QuestionAnsweringOptions(topK, maxAnswerLen, maxSeqLen, docStride, maxQuestionLen, value);
-    }
-
-    private static void positive(String name, int value) {
-        if (value < 1) {
-            throw new AlbertException(name + " must be at least 1, found " + value);
-        }
     }
 }

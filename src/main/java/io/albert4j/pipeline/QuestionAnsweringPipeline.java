@@ -3,7 +3,6 @@ package io.albert4j.pipeline;
 import io.albert4j.AlbertException;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.model.AlbertOutput;
-import io.albert4j.model.Architecture;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.TokenizerMode;
 import io.albert4j.tokenizer.Encoding;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 
 /**
@@ -35,7 +35,7 @@ import java.util.Locale;
  *
  * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.
  */
-public final class QuestionAnsweringPipeline {
+public final class QuestionAnsweringPipeline implements Pipeline<QuestionContext, List<Answer>> {
     /** The longest window when the options do not say (Hugging Face's default). */
     public static final int DEFAULT_MAX_SEQ_LEN = 384;
     /** Windows per forward pass by default: memory grows with the pass, not with the context. */
@@ -46,82 +46,162 @@ public final class QuestionAnsweringPipeline {
 
     private final AlbertModel model;
     private final AlbertTokenizer tokenizer;
+    private final QuestionAnsweringOptions options;
+    private final int windowsPerPass;
 
+    /** With {@link QuestionAnsweringOptions#defaults()}. */
     public QuestionAnsweringPipeline(AlbertModel model, AlbertTokenizer tokenizer) {
-        Batch.requireHead(model, "question answering", Architecture.QUESTION_ANSWERING);
+        this(model, tokenizer, QuestionAnsweringOptions.defaults());
+    }
+
+    /** @throws AlbertException when the checkpoint is not a question-answering model */
+    public QuestionAnsweringPipeline(AlbertModel model, AlbertTokenizer tokenizer, QuestionAnsweringOptions options) {
+        this(model, tokenizer, options, DEFAULT_WINDOWS_PER_PASS);
+    }
+
+    private QuestionAnsweringPipeline(AlbertModel model, AlbertTokenizer tokenizer, QuestionAnsweringOptions options,
+                                      int windowsPerPass) {
+        Task.QUESTION_ANSWERING.requireServedBy(model);
+        if (windowsPerPass < 1) {
+            throw new AlbertException("windowsPerPass must be at least 1, found " + windowsPerPass);
+        }
         this.model = model;
         this.tokenizer = tokenizer;
+        this.options = Options.required("options", options);
+        this.windowsPerPass = windowsPerPass;
+    }
+
+    /** Equal when sharing the model and tokenizer, with equal options and windows per pass. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof QuestionAnsweringPipeline p && p.model == model && p.tokenizer == tokenizer && p.options.equals(options)
+                && p.windowsPerPass == windowsPerPass;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(System.identityHashCode(model), System.identityHashCode(tokenizer), options, windowsPerPass);
+    }
+
+    @Override
+    public Task task() {
+        return Task.QUESTION_ANSWERING;
+    }
+
+    public QuestionAnsweringOptions options() {
+        return options;
+    }
+
+    /** This pipeline with other options (the model and tokenizer shared). */
+    public QuestionAnsweringPipeline withOptions(QuestionAnsweringOptions value) {
+        return new QuestionAnsweringPipeline(model, tokenizer, value, windowsPerPass);
     }
 
     /**
-     * The best answers to a question in a context, highest score first (at most top_k); the context's
-     * windows run {@value #DEFAULT_WINDOWS_PER_PASS} per forward pass.
+     * This pipeline running at most {@code value} windows per forward pass (default
+     * {@value #DEFAULT_WINDOWS_PER_PASS}): a long context then costs time, while memory stays that of
+     * one pass.
      */
-    public List<Answer> answer(String question, String context, QuestionAnsweringOptions options) {
-        return answer(question, context, options, DEFAULT_WINDOWS_PER_PASS);
+    public QuestionAnsweringPipeline withWindowsPerPass(int value) {
+        return new QuestionAnsweringPipeline(model, tokenizer, options, value);
     }
 
     /**
-     * As {@link #answer(String, String, QuestionAnsweringOptions)}, with at most {@code windowsPerPass}
-     * windows per forward pass: a long context then costs time, while memory stays that of one pass.
+     * The best answers of each input, highest score first (at most top_k each). The windows of all
+     * inputs share forward passes of at most {@code windowsPerPass} windows.
      */
-    public List<Answer> answer(String question, String context, QuestionAnsweringOptions options, int windowsPerPass) {
-        if (windowsPerPass < 1) {
-            throw new IllegalArgumentException("windowsPerPass must be at least 1, found " + windowsPerPass);
-        }
-        if (question == null || question.isBlank()) {
-            throw new AlbertException("question cannot be empty");
-        }
-        if (context == null || context.isBlank()) {
-            throw new AlbertException("context cannot be empty");
-        }
-        int maxSeqLen = maxSeqLen(options);
+    @Override
+    public List<List<Answer>> run(List<QuestionContext> inputs) {
+        Batch.requireInputs(inputs);
+        int maxSeqLen = maxSeqLen();
         int docStride = options.docStride() > 0 ? options.docStride() : Math.min(maxSeqLen / 2, MAX_DEFAULT_STRIDE);
         if (docStride > maxSeqLen) {
             throw new AlbertException("doc_stride " + docStride + " is larger than max_seq_len " + maxSeqLen);
         }
-        if (tokenizer.mode() == TokenizerMode.FAST) {
-            return fastAnswers(question, context, maxSeqLen, docStride, options);
+        boolean fast = tokenizer.mode() == TokenizerMode.FAST;
+        List<List<Encoding>> spans = new ArrayList<>();   // fast: per input
+        List<ContextWords> words = new ArrayList<>();     // slow: per input
+        List<List<Window>> windows = new ArrayList<>();   // slow: per input
+        List<int[]> ids = new ArrayList<>();
+        List<int[]> types = new ArrayList<>();
+        for (QuestionContext input : inputs) {
+            if (fast) {
+                List<Encoding> own = QuestionSpans.of(tokenizer, input.question(), input.context(), maxSeqLen, docStride);
+                spans.add(own);
+                own.forEach(e -> {
+                    ids.add(e.inputIds());
+                    types.add(e.tokenTypeIds());
+                });
+            } else {
+                ContextWords own = new ContextWords(input.context());
+                List<Window> ownWindows = windows(own, questionIds(input.question()), maxSeqLen, docStride);
+                words.add(own);
+                windows.add(ownWindows);
+                ownWindows.forEach(w -> {
+                    ids.add(w.ids);
+                    types.add(w.types);
+                });
+            }
         }
-        ContextWords words = new ContextWords(context);
-        int[] query = questionIds(question, options.maxQuestionLen());
-        List<Window> windows = windows(words, query, maxSeqLen, docStride);
+        List<SpanLogits> logits = forward(ids, types);
+        List<List<Answer>> results = new ArrayList<>();
+        int row = 0;
+        for (int i = 0; i < inputs.size(); i++) {
+            int rows = fast ? spans.get(i).size() : windows.get(i).size();
+            List<SpanLogits> own = logits.subList(row, row + rows);
+            row += rows;
+            results.add(fast ? fastAnswers(inputs.get(i), spans.get(i), own)
+                    : slowAnswers(words.get(i), windows.get(i), own));
+        }
+        return results;
+    }
+
+    /** Start and end logits of one window, [seq] each, padding cut off. */
+    private record SpanLogits(float[] start, float[] end) {
+    }
+
+    /** Every window's logits, in order, from forward passes of at most {@code windowsPerPass} windows. */
+    private List<SpanLogits> forward(List<int[]> ids, List<int[]> types) {
+        List<SpanLogits> out = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += windowsPerPass) {
+            int to = Math.min(ids.size(), from + windowsPerPass);
+            AlbertOutput pass = model.forward(Batch.pad(ids.subList(from, to), types.subList(from, to), tokenizer.padId()));
+            float[][] starts = pass.startLogits().toFloatMatrix(); // [windows, seq]
+            float[][] ends = pass.endLogits().toFloatMatrix();     // [windows, seq]
+            for (int w = 0; w < to - from; w++) {
+                int length = ids.get(from + w).length;
+                out.add(new SpanLogits(Arrays.copyOf(starts[w], length), Arrays.copyOf(ends[w], length)));
+            }
+        }
+        return out;
+    }
+
+    /** The slow tokenizer's answers of one input from its windows' logits. */
+    private List<Answer> slowAnswers(ContextWords words, List<Window> windows, List<SpanLogits> logits) {
         List<Answer> answers = new ArrayList<>();
         float minNullScore = Float.MAX_VALUE;
-        for (int from = 0; from < windows.size(); from += windowsPerPass) {
-            List<Window> pass = windows.subList(from, Math.min(windows.size(), from + windowsPerPass));
-            AlbertOutput out = model.forward(Batch.pad(pass.stream().map(w -> w.ids).toList(),
-                    pass.stream().map(w -> w.types).toList(), tokenizer.padId()));
-            float[][] starts = out.startLogits().toFloatMatrix(); // [windows, seq]
-            float[][] ends = out.endLogits().toFloatMatrix();     // [windows, seq]
-            for (int w = 0; w < pass.size(); w++) {
-                Window window = pass.get(w);
-                float[] startProbs = contextSoftmax(starts[w], window.answerable);
-                float[] endProbs = contextSoftmax(ends[w], window.answerable);
-                minNullScore = Math.min(minNullScore, startProbs[0] * endProbs[0]);
-                startProbs[0] = 0f;
-                endProbs[0] = 0f;
-                for (Span span : bestSpans(startProbs, endProbs, window.answerable, options)) {
-                    int firstWord = window.tokenToWord[span.start];
-                    int lastWord = window.tokenToWord[span.end];
-                    answers.add(new Answer(span.score, words.start(firstWord), words.end(lastWord),
-                            words.join(firstWord, lastWord)));
-                }
+        for (int w = 0; w < windows.size(); w++) {
+            Window window = windows.get(w);
+            float[] startProbs = contextSoftmax(logits.get(w).start(), window.answerable);
+            float[] endProbs = contextSoftmax(logits.get(w).end(), window.answerable);
+            minNullScore = Math.min(minNullScore, startProbs[0] * endProbs[0]);
+            startProbs[0] = 0f;
+            endProbs[0] = 0f;
+            for (Span span : bestSpans(startProbs, endProbs, window.answerable, options)) {
+                int firstWord = window.tokenToWord[span.start];
+                int lastWord = window.tokenToWord[span.end];
+                answers.add(new Answer(span.score, words.start(firstWord), words.end(lastWord),
+                        words.join(firstWord, lastWord)));
             }
         }
         if (options.handleImpossibleAnswer()) {
             answers.add(new Answer(windows.isEmpty() ? 1.0 : minNullScore, 0, 0, ""));
         }
-        answers.sort(Comparator.comparingDouble(Answer::score).reversed());
-        return List.copyOf(answers.subList(0, Math.min(options.topK(), answers.size())));
+        return best(answers);
     }
 
-    private List<Answer> fastAnswers(String question, String context, int maxSeqLen, int docStride,
-                                     QuestionAnsweringOptions options) {
-        List<Encoding> spans = QuestionSpans.of(tokenizer, question, context, maxSeqLen, docStride);
-        AlbertOutput out = model.forward(Batch.of(spans, tokenizer.padId()));
-        float[][] starts = out.startLogits().toFloatMatrix(); // [spans, seq]
-        float[][] ends = out.endLogits().toFloatMatrix();     // [spans, seq]
+    /** The fast tokenizer's answers of one input from its spans' logits. */
+    private List<Answer> fastAnswers(QuestionContext input, List<Encoding> spans, List<SpanLogits> logits) {
         List<Answer> answers = new ArrayList<>();
         double minNullScore = 1_000_000;
         for (int w = 0; w < spans.size(); w++) {
@@ -130,24 +210,29 @@ public final class QuestionAnsweringPipeline {
             for (int i = 0; i < allowed.length; i++) {
                 allowed[i] = span.sequenceIds()[i] == 1 || span.inputIds()[i] == tokenizer.clsId();
             }
-            float[] startProbs = maskedSoftmax(Arrays.copyOf(starts[w], allowed.length), allowed);
-            float[] endProbs = maskedSoftmax(Arrays.copyOf(ends[w], allowed.length), allowed);
+            float[] startProbs = maskedSoftmax(logits.get(w).start(), allowed);
+            float[] endProbs = maskedSoftmax(logits.get(w).end(), allowed);
             if (options.handleImpossibleAnswer()) {
                 minNullScore = Math.min(minNullScore, startProbs[0] * endProbs[0]);
             }
             startProbs[0] = 0f;
             endProbs[0] = 0f;
-            int[] words = FastWords.wordIds(span, List.of(question, context), tokenizer);
+            int[] words = FastWords.wordIds(span, List.of(input.question(), input.context()), tokenizer);
             for (Span candidate : topSpans(startProbs, endProbs, options.maxAnswerLen(), 2 * options.topK() + 10)) {
                 // the reference's np.isin against a 2-D nonzero() also admits position 0
                 if ((allowed[candidate.start] || candidate.start == 0) && (allowed[candidate.end] || candidate.end == 0)) {
-                    addOrMerge(answers, context, wordAligned(span, words, candidate), candidate.score);
+                    addOrMerge(answers, input.context(), wordAligned(span, words, candidate), candidate.score);
                 }
             }
         }
         if (options.handleImpossibleAnswer()) {
             answers.add(new Answer(minNullScore, 0, 0, ""));
         }
+        return best(answers);
+    }
+
+    /** The top_k answers, highest score first. */
+    private List<Answer> best(List<Answer> answers) {
         answers.sort(Comparator.comparingDouble(Answer::score).reversed());
         return List.copyOf(answers.subList(0, Math.min(options.topK(), answers.size())));
     }
@@ -217,7 +302,13 @@ public final class QuestionAnsweringPipeline {
         answers.add(new Answer(score, chars[0], chars[1], text));
     }
 
-    private int maxSeqLen(QuestionAnsweringOptions options) {
+    /**
+     * The window length in tokens these options give: {@code max_seq_len}, or when 0 the smallest of
+     * {@value #DEFAULT_MAX_SEQ_LEN}, the model's positions and the tokenizer's {@code model_max_length}.
+     *
+     * @throws AlbertException when {@code max_seq_len} exceeds the model's positions
+     */
+    public int maxSeqLen() {
         int positions = model.config().maxPositionEmbeddings();
         if (options.maxSeqLen() == 0) {
             return (int) Math.min(Math.min(DEFAULT_MAX_SEQ_LEN, positions), tokenizer.modelMaxLength());
@@ -229,9 +320,9 @@ public final class QuestionAnsweringPipeline {
         return options.maxSeqLen();
     }
 
-    private int[] questionIds(String question, int maxQuestionLen) {
+    private int[] questionIds(String question) {
         List<Token> tokens = tokenizer.tokenize(question);
-        return tokens.stream().limit(maxQuestionLen).mapToInt(Token::id).toArray();
+        return tokens.stream().limit(options.maxQuestionLen()).mapToInt(Token::id).toArray();
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.albert4j.pipeline;
 
 import io.albert4j.model.AlbertModel;
-import io.albert4j.model.Architecture;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.TokenizerMode;
 import io.albert4j.tokenizer.EncodeOptions;
@@ -12,6 +11,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -30,30 +30,61 @@ import java.util.Set;
  *
  * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.
  */
-public final class TokenClassificationPipeline {
-    /** Hugging Face's default ignore_labels. */
-    public static final List<String> DEFAULT_IGNORE_LABELS = List.of("O");
-
+public final class TokenClassificationPipeline implements Pipeline<String, List<Entity>> {
     private final AlbertModel model;
     private final AlbertTokenizer tokenizer;
+    private final TokenClassificationOptions options;
 
+    /** With {@link TokenClassificationOptions#defaults()}. */
     public TokenClassificationPipeline(AlbertModel model, AlbertTokenizer tokenizer) {
-        Batch.requireHead(model, "token classification", Architecture.TOKEN_CLASSIFICATION);
+        this(model, tokenizer, TokenClassificationOptions.defaults());
+    }
+
+    /** @throws io.albert4j.AlbertException when the checkpoint is not a token classifier */
+    public TokenClassificationPipeline(AlbertModel model, AlbertTokenizer tokenizer, TokenClassificationOptions options) {
+        Task.TOKEN_CLASSIFICATION.requireServedBy(model);
         this.model = model;
         this.tokenizer = tokenizer;
+        this.options = Options.required("options", options);
     }
 
-    /** Entities of one text, in text order; {@code ignoreLabels} null means ["O"]. */
-    public List<Entity> tag(String text, Aggregation aggregation, List<String> ignoreLabels) {
-        return tag(List.of(text), aggregation, ignoreLabels).get(0);
+    /** Equal when sharing the model and tokenizer, with equal options. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TokenClassificationPipeline p && p.model == model && p.tokenizer == tokenizer && p.options.equals(options);
     }
 
-    /** Batched: one entity list per text, from one padded forward pass. */
-    public List<List<Entity>> tag(List<String> texts, Aggregation aggregation, List<String> ignoreLabels) {
-        EncodeOptions options = Batch.truncatedToModel(model);
-        List<Encoding> encodings = texts.stream().map(t -> tokenizer.encode(t, null, options)).toList();
+    @Override
+    public int hashCode() {
+        return Objects.hash(System.identityHashCode(model), System.identityHashCode(tokenizer), options);
+    }
+
+    @Override
+    public Task task() {
+        return Task.TOKEN_CLASSIFICATION;
+    }
+
+    public TokenClassificationOptions options() {
+        return options;
+    }
+
+    /** This pipeline with other options (the model and tokenizer shared). */
+    public TokenClassificationPipeline withOptions(TokenClassificationOptions value) {
+        return new TokenClassificationPipeline(model, tokenizer, value);
+    }
+
+    /** Batched: one entity list per text, in text order, from one padded forward pass. */
+    @Override
+    public List<List<Entity>> run(List<String> texts) {
+        Batch.requireInputs(texts);
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        EncodeOptions encodeOptions = Batch.truncatedToModel(model);
+        List<Encoding> encodings = texts.stream().map(t -> tokenizer.encode(t, null, encodeOptions)).toList();
         INDArray logits = model.forward(Batch.of(encodings, tokenizer.padId())).logits(); // [batch, seq, labels]
-        Set<String> ignored = Set.copyOf(ignoreLabels == null ? DEFAULT_IGNORE_LABELS : ignoreLabels);
+        Set<String> ignored = Set.copyOf(options.ignoreLabels());
+        Aggregation aggregation = options.aggregationStrategy();
         List<List<Entity>> results = new ArrayList<>();
         for (int b = 0; b < encodings.size(); b++) {
             float[][] rows = logits.get(NDArrayIndex.point(b), NDArrayIndex.all(), NDArrayIndex.all()).toFloatMatrix();

@@ -2,7 +2,7 @@ package io.albert4j.pipeline;
 
 import io.albert4j.AlbertException;
 import io.albert4j.model.AlbertModel;
-import io.albert4j.model.Architecture;
+import io.albert4j.config.AlbertConfig;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.EncodeOptions;
 import io.albert4j.tokenizer.Encoding;
@@ -11,6 +11,7 @@ import io.albert4j.tokenizer.Truncation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 
 /**
@@ -27,30 +28,29 @@ import java.util.Locale;
  *
  * <p>Thread-safe: shares the (thread-safe) model and tokenizer; each call keeps its own state.
  */
-public final class ZeroShotClassificationPipeline {
-    /** Hugging Face's default hypothesis template. */
-    public static final String DEFAULT_HYPOTHESIS_TEMPLATE = "This example is {}.";
-
+public final class ZeroShotClassificationPipeline implements Pipeline<String, ZeroShotResult> {
     private final AlbertModel model;
     private final AlbertTokenizer tokenizer;
+    private final ZeroShotOptions options;
     private final int entailmentId;
     private final int contradictionId;
+
+    /** With {@link ZeroShotOptions#defaults()}, which name no candidate labels yet. */
+    public ZeroShotClassificationPipeline(AlbertModel model, AlbertTokenizer tokenizer) {
+        this(model, tokenizer, ZeroShotOptions.defaults());
+    }
 
     /**
      * @throws AlbertException when the head is not a sequence classifier or no label of the config
      *     starts with "entail" (transformers would silently take the last class)
      */
-    public ZeroShotClassificationPipeline(AlbertModel model, AlbertTokenizer tokenizer) {
-        Batch.requireHead(model, "zero-shot classification", Architecture.SEQUENCE_CLASSIFICATION);
+    public ZeroShotClassificationPipeline(AlbertModel model, AlbertTokenizer tokenizer, ZeroShotOptions options) {
+        Task.ZERO_SHOT_CLASSIFICATION.requireServedBy(model);
         this.model = model;
         this.tokenizer = tokenizer;
+        this.options = Options.required("options", options);
         List<String> labels = model.config().id2label();
-        int entailment = -1;
-        for (int i = 0; i < labels.size() && entailment < 0; i++) {
-            if (labels.get(i).toLowerCase(Locale.ROOT).startsWith("entail")) {
-                entailment = i;
-            }
-        }
+        int entailment = entailmentLabel(model.config());
         if (entailment < 0 || labels.size() < 2) {
             throw new AlbertException("zero-shot classification needs an NLI model whose config names an "
                     + "\"entailment\" label and a contradiction label; this one's labels are " + labels);
@@ -59,62 +59,76 @@ public final class ZeroShotClassificationPipeline {
         contradictionId = entailment == 0 ? labels.size() - 1 : 0;
     }
 
-    /**
-     * Classifies one sequence.
-     *
-     * @param hypothesisTemplate with {@code {}} where the label goes; null for
-     *     {@link #DEFAULT_HYPOTHESIS_TEMPLATE}
-     */
-    public ZeroShotResult classify(String sequence, List<String> candidateLabels, String hypothesisTemplate,
-                                   boolean multiLabel) {
-        return classify(List.of(sequence), candidateLabels, hypothesisTemplate, multiLabel).get(0);
+    /** The first label whose name starts with "entail" (ignoring case), as transformers finds it; -1 if none. */
+    static int entailmentLabel(AlbertConfig config) {
+        List<String> labels = config.id2label();
+        for (int i = 0; i < labels.size(); i++) {
+            if (labels.get(i).toLowerCase(Locale.ROOT).startsWith("entail")) {
+                return i;
+            }
+        }
+        return -1;
     }
 
-    /** Batched: every (sequence, label) pair of all sequences in one padded forward pass. */
-    public List<ZeroShotResult> classify(List<String> sequences, List<String> candidateLabels,
-                                         String hypothesisTemplate, boolean multiLabel) {
-        if (sequences == null || sequences.isEmpty()) {
-            throw new AlbertException("zero-shot classification needs at least one sequence");
+    /** Equal when sharing the model and tokenizer, with equal options. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ZeroShotClassificationPipeline p && p.model == model && p.tokenizer == tokenizer && p.options.equals(options);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(System.identityHashCode(model), System.identityHashCode(tokenizer), options);
+    }
+
+    @Override
+    public Task task() {
+        return Task.ZERO_SHOT_CLASSIFICATION;
+    }
+
+    public ZeroShotOptions options() {
+        return options;
+    }
+
+    /** This pipeline with other options (the model and tokenizer shared). */
+    public ZeroShotClassificationPipeline withOptions(ZeroShotOptions value) {
+        return new ZeroShotClassificationPipeline(model, tokenizer, value);
+    }
+
+    /**
+     * Batched: every (sequence, label) pair of all sequences in one padded forward pass.
+     *
+     * @throws AlbertException when the options name no candidate label
+     */
+    @Override
+    public List<ZeroShotResult> run(List<String> sequences) {
+        Batch.requireInputs(sequences);
+        List<String> candidateLabels = options.candidateLabels();
+        if (candidateLabels.isEmpty()) {
+            throw new AlbertException("zero-shot classification needs at least one candidate label (candidate_labels)");
         }
-        List<String> hypotheses = hypotheses(candidateLabels,
-                hypothesisTemplate == null ? DEFAULT_HYPOTHESIS_TEMPLATE : hypothesisTemplate);
-        EncodeOptions options = EncodeOptions.defaults()
+        if (sequences.isEmpty()) {
+            return List.of();
+        }
+        List<String> hypotheses = candidateLabels.stream()
+                .map(label -> options.hypothesisTemplate().replace("{}", label)).toList();
+        EncodeOptions encodeOptions = EncodeOptions.defaults()
                 .withMaxLength(model.config().maxPositionEmbeddings()).withTruncation(Truncation.ONLY_FIRST);
         List<Encoding> encodings = new ArrayList<>();
         for (String sequence : sequences) {
-            if (sequence == null) {
-                throw new AlbertException("a sequence to classify is null");
-            }
             for (String hypothesis : hypotheses) {
-                encodings.add(tokenizer.encode(sequence, hypothesis, options));
+                encodings.add(tokenizer.encode(sequence, hypothesis, encodeOptions));
             }
         }
         float[][] logits = model.forward(Batch.of(encodings, tokenizer.padId())).logits().toFloatMatrix();
         List<ZeroShotResult> results = new ArrayList<>();
         int n = hypotheses.size();
         for (int s = 0; s < sequences.size(); s++) {
-            float[] scores = multiLabel || n == 1 ? entailmentVersusContradiction(logits, s * n, n)
+            float[] scores = options.multiLabel() || n == 1 ? entailmentVersusContradiction(logits, s * n, n)
                     : entailmentAcrossLabels(logits, s * n, n);
             results.add(ranked(sequences.get(s), candidateLabels, scores));
         }
         return results;
-    }
-
-    private static List<String> hypotheses(List<String> labels, String template) {
-        if (labels == null || labels.isEmpty()) {
-            throw new AlbertException("zero-shot classification needs at least one candidate label");
-        }
-        if (!template.contains("{}")) {
-            throw new AlbertException("hypothesis_template \"" + template + "\" has no {} where the label goes");
-        }
-        List<String> out = new ArrayList<>();
-        for (String label : labels) {
-            if (label == null) {
-                throw new AlbertException("a candidate label is null");
-            }
-            out.add(template.replace("{}", label));
-        }
-        return out;
     }
 
     /** Softmax over the labels' entailment logits (exp without shift, as the reference, in float32). */

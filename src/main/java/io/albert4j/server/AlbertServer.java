@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.albert4j.AlbertException;
 import io.albert4j.Albert4j;
-import io.albert4j.cli.JsonResults;
+import io.albert4j.wire.JsonResults;
 import io.albert4j.config.AlbertConfig;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.model.Architecture;
@@ -33,7 +33,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -52,7 +55,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *       The answers are exactly what the CLI prints for the same input ({@link JsonResults}).</li>
  *   <li>{@code GET /health}: 200 {@code {"status": "ok"}} while serving, 503 while stopping.</li>
  *   <li>{@code GET /info}: model, task, configuration, limits, library version and counters.</li>
+ *   <li>{@code GET /metrics}: Prometheus' text format 0.0.4: requests by route, method and status, errors
+ *       by status, histograms of batch sizes, queue wait and model-call time (seconds), queue gauges.</li>
+ *   <li>{@code HEAD} on each {@code GET} route: the same status and headers, no body.</li>
  * </ul>
+ *
+ * <p>Two ways to start: {@link #start(ServerOptions)} loads the checkpoint directory the options name
+ * and owns it ({@link #stop()} closes it); {@link #start(AlbertModel, AlbertTokenizer, ServerOptions)}
+ * serves a model the application has loaded and leaves it open: the application closes it after the
+ * server has stopped.
  *
  * <p>Requests that arrive together are run as one forward pass (dynamic batching, see
  * {@link ServerOptions#maxWaitMs()} and {@link ServerOptions#maxBatch()}). Errors are JSON
@@ -70,7 +81,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread only; HTTP threads read, parse and tokenize requests and write responses.
  *
  * <p>Thread-safe: all methods may be called from any thread. {@link #stop()} is idempotent; calls
- * made while another thread stops the server wait until it has stopped.
+ * made while another thread stops the server wait until it has stopped. The counters behind
+ * {@code /info} and {@code /metrics} are atomics and {@link java.util.concurrent.atomic.LongAdder}s,
+ * updated without locks by HTTP threads and the batching thread.
  *
  * <pre>{@code
  * try (AlbertServer server = AlbertServer.start(ServerOptions.defaults(Path.of("albert-base-v2")).withPort(0))) {
@@ -83,10 +96,15 @@ public final class AlbertServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlbertServer.class);
     private static final String RETRY_AFTER_SECONDS = "1";
     private static final AtomicLong INCIDENTS = new AtomicLong();
+    private static final String JSON_TYPE = "application/json";
+    /** The routes answered to GET and HEAD. */
+    private static final Set<String> READ_ROUTES = Set.of("/health", "/info", "/metrics");
 
     private final ServerOptions options;
     private final AlbertModel model;
     private final AlbertTokenizer tokenizer;
+    /** Whether {@link #stop()} closes the model and tokenizer: only when the server loaded them. */
+    private final boolean ownsModel;
     private final ServedTask task;
     private final Counters counters = new Counters();
     private final Batcher batcher;
@@ -98,13 +116,14 @@ public final class AlbertServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
 
-    private AlbertServer(ServerOptions options, AlbertModel model, AlbertTokenizer tokenizer) {
+    private AlbertServer(ServerOptions options, AlbertModel model, AlbertTokenizer tokenizer, boolean ownsModel) {
         this.options = options;
         this.model = model;
         this.tokenizer = tokenizer;
+        this.ownsModel = ownsModel;
         this.task = ServedTask.of(model, tokenizer, options);
         batcher = new Batcher(options.queueSize(), options.maxBatch(), options.maxBatchTokens(), options.maxWaitMs(),
-                counters);
+                counters, this::releaseBatchingThreadWorkspace);
         // the HTTP workers plus Jetty's acceptor and selector, which it leases from the same pool
         threads = new QueuedThreadPool(options.threads() + 4, Math.min(options.threads() + 4, 4));
         threads.setName("albert-http");
@@ -141,16 +160,22 @@ public final class AlbertServer implements AutoCloseable {
     }
 
     /**
-     * Loads the checkpoint in {@link ServerOptions#modelDir()} and starts serving it.
+     * Loads the checkpoint in {@link ServerOptions#modelDir()} (with {@link ServerOptions#tokenizerMode()})
+     * and starts serving it. The server owns that model: {@link #stop()} closes it.
      *
-     * @throws AlbertException when the checkpoint cannot be loaded or the address cannot be bound
+     * @throws IllegalArgumentException when the options name no model directory
+     * @throws AlbertException          when the checkpoint cannot be loaded or the address cannot be bound
      */
     public static AlbertServer start(ServerOptions options) {
+        if (options.modelDir() == null) {
+            throw new IllegalArgumentException("the server options name no model directory: give one "
+                    + "(ServerOptions.defaults(dir)) or start the server on a loaded model (start(model, tokenizer, options))");
+        }
         AlbertModel model = AlbertModel.load(options.modelDir());
         AlbertTokenizer tokenizer = null;
         try {
             tokenizer = AlbertTokenizer.load(options.modelDir(), options.tokenizerMode());
-            AlbertServer server = new AlbertServer(options, model, tokenizer);
+            AlbertServer server = new AlbertServer(options, model, tokenizer, true);
             LOG.info("serving {} ({}) from {} on {}", server.task.name(), model.architecture().className(),
                     options.modelDir(), server.uri());
             return server;
@@ -161,6 +186,39 @@ public final class AlbertServer implements AutoCloseable {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts serving a model the caller has already loaded, with its tokenizer: the task comes from the
+     * model's architecture, as in the directory form. The caller keeps ownership: {@link #stop()} does
+     * not close the model or the tokenizer; close them after the server has stopped (once
+     * {@code stop()} returns, the server no longer uses them and its batching thread has released its
+     * activation buffers). Meanwhile the caller may go on using both from other threads (they are
+     * thread-safe); the server runs the model on its one batching thread.
+     *
+     * <p>{@link ServerOptions#modelDir()} may be null ({@link ServerOptions#defaults()}); it is only
+     * shown by {@code GET /info}. {@link ServerOptions#tokenizerMode()} is replaced by the tokenizer's
+     * own mode.
+     *
+     * <pre>{@code
+     * try (AlbertModel model = AlbertModel.load(dir);
+     *      AlbertTokenizer tokenizer = AlbertTokenizer.load(dir);
+     *      AlbertServer server = AlbertServer.start(model, tokenizer, ServerOptions.defaults().withPort(0))) {
+     *     System.out.println("listening on " + server.uri());
+     *     // ... the application goes on; closing the server (first) stops it, then the model is closed
+     * }
+     * }</pre>
+     *
+     * @throws AlbertException when the address cannot be bound
+     */
+    public static AlbertServer start(AlbertModel model, AlbertTokenizer tokenizer, ServerOptions options) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(tokenizer, "tokenizer");
+        ServerOptions actual = options.withTokenizerMode(tokenizer.mode());
+        AlbertServer server = new AlbertServer(actual, model, tokenizer, false);
+        LOG.info("serving {} ({}), a model loaded by the application, on {}", server.task.name(),
+                model.architecture().className(), server.uri());
+        return server;
     }
 
     /** The port the server listens on (the chosen one when the options asked for 0). */
@@ -185,7 +243,9 @@ public final class AlbertServer implements AutoCloseable {
 
     /**
      * Stops gracefully: new requests are answered 503, requests in flight are finished (for at most
-     * {@link ServerOptions#shutdownTimeoutMs()}), then the port is closed and the model released.
+     * {@link ServerOptions#shutdownTimeoutMs()}), then the port is closed, the batching thread ends,
+     * and a model the server loaded itself ({@link #start(ServerOptions)}) is closed; a model given to
+     * {@link #start(AlbertModel, AlbertTokenizer, ServerOptions)} is left to its owner.
      */
     public void stop() {
         if (!stopStarted.compareAndSet(false, true)) {
@@ -208,8 +268,10 @@ public final class AlbertServer implements AutoCloseable {
                 LOG.warn("stopping the HTTP server: {}", e.toString());
             }
             batcher.close();
-            tokenizer.close();
-            model.close();
+            if (ownsModel) {
+                tokenizer.close();
+                model.close();
+            }
             LOG.info("stopped after {} requests", counters.requests.get());
         } finally {
             stopped.countDown();
@@ -237,6 +299,8 @@ public final class AlbertServer implements AutoCloseable {
         final String path;
         final String method;
         final boolean inference;
+        /** The route matched, as the metrics label it: {@code /models/{name}}, not the name sent. */
+        final String route;
         private final AtomicBoolean answered = new AtomicBoolean();
 
         Call(Request request, Response response, Callback callback) {
@@ -246,6 +310,8 @@ public final class AlbertServer implements AutoCloseable {
             this.path = request.getHttpURI().getPath() == null ? "/" : request.getHttpURI().getPath();
             this.method = request.getMethod();
             this.inference = path.equals("/") || (path.startsWith("/models/") && path.length() > "/models/".length());
+            this.route = inference ? (path.equals("/") ? "/" : "/models/{name}")
+                    : READ_ROUTES.contains(path) ? path : Counters.UNMATCHED;
             inFlight.incrementAndGet();
         }
 
@@ -261,9 +327,23 @@ public final class AlbertServer implements AutoCloseable {
                 status = 500;
                 bytes = errorBytes(nonFinite != null ? nonFinite.getMessage() : incident("writing the response", e));
             }
+            write(status, JSON_TYPE, bytes);
+        }
+
+        void sendText(int status, String contentType, String body) {
+            if (answered.compareAndSet(false, true)) {
+                write(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+
+        /**
+         * Writes the response. For HEAD, Jetty sends the same headers, {@code Content-Length} included,
+         * and leaves the body out.
+         */
+        private void write(int status, String contentType, byte[] bytes) {
             response.setStatus(status);
             HttpFields.Mutable headers = response.getHeaders();
-            headers.put(HttpHeader.CONTENT_TYPE, "application/json");
+            headers.put(HttpHeader.CONTENT_TYPE, contentType);
             if (status == 503) {
                 headers.put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
             }
@@ -271,6 +351,7 @@ public final class AlbertServer implements AutoCloseable {
                 headers.put(HttpHeader.CONNECTION, "close");
             }
             count(status);
+            counters.responded(route, method, status);
             response.write(true, ByteBuffer.wrap(bytes), Callback.from(() -> {
                 inFlight.decrementAndGet();
                 callback.succeeded();
@@ -321,14 +402,18 @@ public final class AlbertServer implements AutoCloseable {
                 requireMethod(call, "POST");
                 infer(call);
             } else if (call.path.equals("/health")) {
-                requireMethod(call, "GET");
+                requireRead(call);
                 call.send(stopping ? 503 : 200, JsonResults.JSON.createObjectNode().put("status", stopping ? "stopping" : "ok"));
             } else if (call.path.equals("/info")) {
-                requireMethod(call, "GET");
+                requireRead(call);
                 call.send(200, info());
+            } else if (call.path.equals("/metrics")) {
+                requireRead(call);
+                call.sendText(200, PrometheusText.CONTENT_TYPE, counters.prometheus(batcher.queued(), batcher.running()));
             } else {
                 throw new HttpError(404, "no route " + call.method + " " + AlbertException.quote(call.path)
-                        + "; routes: POST /, POST /models/{name}, GET /health, GET /info");
+                        + "; routes: POST /, POST /models/{name}, GET /health, GET /info, GET /metrics (and HEAD"
+                        + " where GET is)");
             }
         } catch (HttpError e) {
             call.error(e.status, e.getMessage());
@@ -341,6 +426,14 @@ public final class AlbertServer implements AutoCloseable {
         if (!call.method.equals(method)) {
             call.response.getHeaders().put(HttpHeader.ALLOW, method);
             throw new HttpError(405, call.method + " is not allowed on " + AlbertException.quote(call.path) + "; use " + method);
+        }
+    }
+
+    /** GET, or HEAD: the same status and headers without the body. */
+    private static void requireRead(Call call) {
+        if (!call.method.equals("GET") && !call.method.equals("HEAD")) {
+            call.response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+            throw new HttpError(405, call.method + " is not allowed on " + AlbertException.quote(call.path) + "; use GET");
         }
     }
 
@@ -430,7 +523,7 @@ public final class AlbertServer implements AutoCloseable {
     }
 
     private void queue(Call call, byte[] bytes) {
-        Job job = task.parse(bytes);
+        Job<?, ?> job = task.parse(bytes);
         if (job.inputs().size() > options.maxInputs()) {
             throw new HttpError(413, "the request has " + job.inputs().size() + " inputs; the limit is "
                     + options.maxInputs() + " (--max-inputs)");
@@ -446,7 +539,7 @@ public final class AlbertServer implements AutoCloseable {
     private void answer(Call call, Batcher.Work work, List<?> results, Throwable failure) {
         try {
             if (failure == null) {
-                call.send(200, work.job.respond().apply(results));
+                call.send(200, work.job.respondTo(results));
                 return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
@@ -474,8 +567,9 @@ public final class AlbertServer implements AutoCloseable {
         int status = response.getStatus() >= 400 ? response.getStatus() : 400;
         String text = "bad request (HTTP " + status + ")" + (message == null ? "" : ": " + AlbertException.quote(message.toString()));
         response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        counters.responded(Counters.UNMATCHED, request.getMethod(), status);
         response.write(true, ByteBuffer.wrap(errorBytes(text)), callback);
         return true;
     }
@@ -484,7 +578,7 @@ public final class AlbertServer implements AutoCloseable {
         ObjectNode o = JsonResults.JSON.createObjectNode();
         o.put("task", task.name());
         o.put("architecture", model.architecture().className());
-        o.put("model_dir", options.modelDir().toAbsolutePath().normalize().toString());
+        o.put("model_dir", options.modelDir() == null ? null : options.modelDir().toAbsolutePath().normalize().toString());
         AlbertConfig c = model.config();
         ObjectNode config = o.putObject("config");
         config.put("vocab_size", c.vocabSize());
@@ -522,6 +616,15 @@ public final class AlbertServer implements AutoCloseable {
         limits.put("shutdown_timeout_ms", options.shutdownTimeoutMs());
         o.set("counters", counters.toJson(batcher.queued(), batcher.running()));
         return o;
+    }
+
+    /** Run by the batching thread as it ends: a model the application keeps should not keep that thread's buffers. */
+    private void releaseBatchingThreadWorkspace() {
+        try {
+            model.releaseWorkspace();
+        } catch (IllegalStateException e) {
+            LOG.debug("the model was closed before the server stopped: {}", e.getMessage());
+        }
     }
 
     private void awaitStopUninterruptibly() {

@@ -33,11 +33,11 @@ final class Batcher implements AutoCloseable {
 
     /** A job waiting for its results. */
     static final class Work {
-        final Job job;
+        final Job<?, ?> job;
         final long queuedNanos = System.nanoTime();
         final CompletableFuture<List<?>> result = new CompletableFuture<>();
 
-        Work(Job job) {
+        Work(Job<?, ?> job) {
             this.job = job;
         }
 
@@ -64,13 +64,25 @@ final class Batcher implements AutoCloseable {
     private int lastBatchRequests = 1;
 
     Batcher(int queueSize, int maxBatch, int maxBatchTokens, long maxWaitMs, Counters counters) {
+        this(queueSize, maxBatch, maxBatchTokens, maxWaitMs, counters, () -> {
+        });
+    }
+
+    /** @param atExit run on the batching thread as it ends (to release what that thread holds) */
+    Batcher(int queueSize, int maxBatch, int maxBatchTokens, long maxWaitMs, Counters counters, Runnable atExit) {
         this.queue = new ArrayBlockingQueue<>(queueSize);
         this.maxBatch = maxBatch;
         this.maxBatchTokens = maxBatchTokens;
         this.unknownTokens = Math.max(1, maxBatchTokens / maxBatch);
         this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
         this.counters = counters;
-        this.thread = new Thread(this::loop, "albert-batcher");
+        this.thread = new Thread(() -> {
+            try {
+                loop();
+            } finally {
+                atExit.run();
+            }
+        }, "albert-batcher");
         thread.setDaemon(true);
         thread.start();
     }
@@ -160,25 +172,27 @@ final class Batcher implements AutoCloseable {
     /** Runs a batch: one call per runner, in order of arrival. */
     private void execute(List<Work> batch) {
         running = batch.size();
+        long start = System.nanoTime();
+        batch.forEach(w -> counters.queueWaitSeconds.observe(seconds(start - w.queuedNanos)));
         try {
-            Map<Runner, List<Work>> groups = new LinkedHashMap<>();
+            Map<Runner<?, ?>, List<Work>> groups = new LinkedHashMap<>();
             for (Work w : batch) {
                 groups.computeIfAbsent(w.job.runner(), r -> new ArrayList<>()).add(w);
             }
-            groups.forEach(this::run);
+            groups.forEach((runner, works) -> run(runner, works));
         } finally {
             running = 0;
         }
     }
 
-    private void run(Runner runner, List<Work> works) {
-        List<Object> inputs = new ArrayList<>();
+    private <I, O> void run(Runner<I, O> runner, List<Work> works) {
+        List<I> inputs = new ArrayList<>();
         List<Integer> tokens = new ArrayList<>();
         works.forEach(w -> {
-            inputs.addAll(w.job.inputs());
+            inputs.addAll(w.job.inputsFor(runner));
             tokens.addAll(w.job.tokens());
         });
-        List<?> results;
+        List<O> results;
         try {
             results = call(runner, inputs, tokens);
         } catch (RuntimeException e) {
@@ -201,8 +215,8 @@ final class Batcher implements AutoCloseable {
     }
 
     /** The runner on chunks within the sequence and token budgets, results in input order. */
-    private List<?> call(Runner runner, List<Object> inputs, List<Integer> tokens) {
-        List<Object> results = new ArrayList<>(inputs.size());
+    private <I, O> List<O> call(Runner<I, O> runner, List<I> inputs, List<Integer> tokens) {
+        List<O> results = new ArrayList<>(inputs.size());
         for (int i = 0, end; i < inputs.size(); i = end) {
             int longest = 0;
             for (end = i; end < inputs.size() && end - i < maxBatch; end++) {
@@ -212,8 +226,11 @@ final class Batcher implements AutoCloseable {
                 }
                 longest = longer;
             }
-            List<Object> chunk = inputs.subList(i, end);
-            List<?> out = runner.run(chunk);
+            List<I> chunk = inputs.subList(i, end);
+            long start = System.nanoTime();
+            List<O> out = runner.run(chunk);
+            counters.forwardSeconds.observe(seconds(System.nanoTime() - start));
+            counters.batchSizes.observe(chunk.size());
             counters.forwardPasses.addAndGet(runner.forwardPasses(chunk.size()));
             counters.sequences.addAndGet(chunk.size());
             if (out.size() != chunk.size()) {
@@ -224,7 +241,15 @@ final class Batcher implements AutoCloseable {
         return results;
     }
 
-    /** Stops taking new work; the thread finishes what is queued, then ends (waits up to {@code timeoutMs}). */
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    /**
+     * Stops taking new work; the thread finishes what is queued and ends. Waits up to {@code timeoutMs}
+     * for that, then interrupts the thread (requests still queued get 503) and waits until it has ended,
+     * which is at most the end of the model call it is in: after close the model is no longer used.
+     */
     @Override
     public void close() {
         close(10_000);
@@ -232,13 +257,22 @@ final class Batcher implements AutoCloseable {
 
     void close(long timeoutMs) {
         closed = true;
+        boolean interrupted = false;
         try {
             thread.join(timeoutMs);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
         }
-        if (thread.isAlive()) {
+        while (thread.isAlive()) {
             thread.interrupt();
+            try {
+                thread.join(100);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

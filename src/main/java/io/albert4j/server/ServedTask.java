@@ -1,8 +1,10 @@
 package io.albert4j.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.AlbertException;
 import io.albert4j.model.AlbertModel;
+import io.albert4j.pipeline.Task;
+import io.albert4j.wire.InferenceApi;
+import io.albert4j.wire.InferenceRequest;
 import io.albert4j.tokenizer.AlbertTokenizer;
 
 import java.util.ArrayList;
@@ -11,8 +13,9 @@ import java.util.Set;
 
 /**
  * The Hugging Face task a checkpoint is served as, chosen from its architecture, and how that task's
- * Inference API requests become {@link Job}s. Parsing runs on HTTP threads; it is thread-safe since
- * it only reads the (thread-safe) model and tokenizer.
+ * Inference API requests ({@link InferenceApi}) become {@link Job}s held to the server's budgets.
+ * Parsing runs on HTTP threads; it is thread-safe since it only reads the (thread-safe) model,
+ * tokenizer and pipelines.
  */
 abstract class ServedTask {
     final AlbertModel model;
@@ -25,25 +28,27 @@ abstract class ServedTask {
         this.tokenizer = tokenizer;
     }
 
+    /** The task served. */
+    abstract Task task();
+
     /** The Hugging Face pipeline tag: fill-mask, text-classification, ... */
-    abstract String name();
-
-    /** Parameters this task accepts. */
-    abstract Set<String> parameters();
-
-    /** Top-level fields that are inputs besides {@code inputs} (none but for question answering). */
-    Set<String> inputFields() {
-        return Set.of();
+    final String name() {
+        return task().taskName();
     }
 
-    /** The job for a request; a 400 {@link HttpError} for wrong fields or values. */
-    abstract Job job(Request request);
+    /** Parameters this task accepts. */
+    Set<String> parameters() {
+        return InferenceApi.parameters(task());
+    }
+
+    /** The job for a request; a 400 {@link HttpError} (or an {@link AlbertException}) for wrong fields or values. */
+    abstract Job<?, ?> job(InferenceRequest request);
 
     /** Parses and validates a body into a job. */
-    final Job parse(byte[] body) {
-        Request request = Request.parse(body, inputFields());
-        request.requireKnownParameters(name(), parameters());
+    final Job<?, ?> parse(byte[] body) {
         try {
+            InferenceRequest request = InferenceRequest.parse(body, InferenceApi.inputFields(task()));
+            request.requireKnownParameters(name(), parameters());
             return job(request);
         } catch (AlbertException e) {
             throw HttpError.badRequest(e.getMessage());
@@ -51,11 +56,9 @@ abstract class ServedTask {
     }
 
     /**
-     * MASKED_LM and PRE_TRAINING → fill-mask; SEQUENCE_CLASSIFICATION → zero-shot-classification when
-     * a label names entailment (an NLI model, which also answers text-classification requests), else
-     * text-classification;
-     * QUESTION_ANSWERING → question-answering; TOKEN_CLASSIFICATION → token-classification; anything
-     * else (the bare encoder, multiple choice) → feature-extraction.
+     * The checkpoint's default task ({@link Task#defaultFor}) where the Inference API defines it,
+     * else feature-extraction (multiple choice); a zero-shot model also answers text-classification
+     * requests.
      */
     static ServedTask of(AlbertModel model, AlbertTokenizer tokenizer, ServerOptions budgets) {
         ServedTask task = of(model, tokenizer);
@@ -69,40 +72,15 @@ abstract class ServedTask {
     }
 
     private static ServedTask of(AlbertModel model, AlbertTokenizer tokenizer) {
-        return switch (model.architecture()) {
-            case MASKED_LM, PRE_TRAINING -> new FillMaskTask(model, tokenizer);
-            case SEQUENCE_CLASSIFICATION -> ZeroShotClassificationTask.servesZeroShot(model)
-                    ? new ZeroShotClassificationTask(model, tokenizer) : new TextClassificationTask(model, tokenizer);
+        Task task = Task.defaultFor(model);
+        return switch (task.inferenceApi() ? task : Task.FEATURE_EXTRACTION) {
+            case FILL_MASK -> new FillMaskTask(model, tokenizer);
+            case ZERO_SHOT_CLASSIFICATION -> new ZeroShotClassificationTask(model, tokenizer);
+            case TEXT_CLASSIFICATION -> new TextClassificationTask(model, tokenizer);
             case QUESTION_ANSWERING -> new QuestionAnsweringTask(model, tokenizer);
             case TOKEN_CLASSIFICATION -> new TokenClassificationTask(model, tokenizer);
-            case ALBERT_MODEL, MULTIPLE_CHOICE -> new FeatureExtractionTask(model, tokenizer);
+            case FEATURE_EXTRACTION, MULTIPLE_CHOICE, SENTENCE_ORDER -> new FeatureExtractionTask(model, tokenizer);
         };
-    }
-
-    /** Texts of {@code inputs}: a string (single) or a non-empty list of strings. */
-    record Texts(List<String> texts, boolean single) {
-        static Texts of(JsonNode inputs) {
-            if (inputs.isTextual()) {
-                return new Texts(List.of(inputs.textValue()), true);
-            }
-            if (inputs.isArray() && !inputs.isEmpty()) {
-                List<String> texts = new ArrayList<>();
-                for (JsonNode item : inputs) {
-                    if (!item.isTextual()) {
-                        throw HttpError.badRequest("\"inputs\" must be a string or a list of strings; found an item "
-                                + Request.describe(item));
-                    }
-                    texts.add(item.textValue());
-                }
-                return new Texts(texts, false);
-            }
-            throw HttpError.badRequest("\"inputs\" must be a string or a non-empty list of strings, found "
-                    + Request.describe(inputs));
-        }
-
-        List<Object> asInputs() {
-            return new ArrayList<>(texts);
-        }
     }
 
     /**

@@ -10,7 +10,10 @@ import java.util.Objects;
  * copies. The constructor rejects out-of-range values with {@link IllegalArgumentException}. Each
  * setting is a flag of the {@code serve} command ({@code --max-inputs} for {@code maxInputs}, ...).
  *
- * @param modelDir          the checkpoint directory to serve (config.json, weights, spiece.model)
+ * @param modelDir          the checkpoint directory to serve (config.json, weights, spiece.model); null for a
+ *                          server started on a model the application loaded ({@link
+ *                          AlbertServer#start(io.albert4j.model.AlbertModel, io.albert4j.tokenizer.AlbertTokenizer,
+ *                          ServerOptions)}), where it is only shown by {@code GET /info}
  * @param host              the address to listen on ({@code 127.0.0.1}: this machine only)
  * @param port              the TCP port; 0 picks a free one (see {@link AlbertServer#port()})
  * @param threads           HTTP worker threads: they parse and tokenize requests and write responses
@@ -63,7 +66,6 @@ public record ServerOptions(Path modelDir, String host, int port, int threads, i
     public static final int DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
 
     public ServerOptions {
-        Objects.requireNonNull(modelDir, "modelDir");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(tokenizerMode, "tokenizerMode");
         if (port < 0 || port > 65_535) {
@@ -92,11 +94,26 @@ public record ServerOptions(Path modelDir, String host, int port, int threads, i
      * 30 s to stop, the fast tokenizer.
      */
     public static ServerOptions defaults(Path modelDir) {
-        return new ServerOptions(modelDir, DEFAULT_HOST, DEFAULT_PORT, 2 * Runtime.getRuntime().availableProcessors(),
+        Objects.requireNonNull(modelDir, "modelDir");
+        return defaults().withModelDir(modelDir);
+    }
+
+    /**
+     * The defaults without a model directory, for {@link AlbertServer#start(io.albert4j.model.AlbertModel,
+     * io.albert4j.tokenizer.AlbertTokenizer, ServerOptions)}: the same values as {@link #defaults(Path)}.
+     */
+    public static ServerOptions defaults() {
+        return new ServerOptions(null, DEFAULT_HOST, DEFAULT_PORT, 2 * Runtime.getRuntime().availableProcessors(),
                 DEFAULT_MAX_BATCH, DEFAULT_MAX_WAIT_MS, DEFAULT_QUEUE_SIZE, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_INPUTS,
                 DEFAULT_MAX_REQUEST_TOKENS, DEFAULT_MAX_BATCH_TOKENS, DEFAULT_MAX_CANDIDATES, DEFAULT_MAX_OUTPUT_FLOATS,
                 DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS,
                 TokenizerMode.FAST);
+    }
+
+    public ServerOptions withModelDir(Path value) {
+        return new ServerOptions(value, host, port, threads, maxBatch, maxWaitMs, queueSize,
+                maxBodyBytes, maxInputs, maxRequestTokens, maxBatchTokens, maxCandidates, maxOutputFloats,
+                maxConnections, idleTimeoutMs, requestTimeoutMs, shutdownTimeoutMs, tokenizerMode);
     }
 
     public ServerOptions withHost(String value) {

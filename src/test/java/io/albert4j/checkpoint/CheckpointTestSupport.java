@@ -29,6 +29,20 @@ final class CheckpointTestSupport {
         return values;
     }
 
+    /**
+     * Reads a whole tensor of a mapped checkpoint the way {@link MappedCheckpoint#readFloat32} does, but
+     * mapping at most {@code chunkBytes} at a time (the production window is 1 GiB).
+     */
+    static float[] readChunked(MappedCheckpoint reader, String key, long chunkBytes) {
+        StoredTensor tensor = reader.stored(key);
+        assertTrue(tensor != null, "no tensor " + key + " in " + reader.source());
+        float[] values = new float[Math.toIntExact(reader.tensors().get(key).elementCount())];
+        FloatBuffer buffer = FloatBuffer.wrap(values);
+        tensor.copyTo(buffer, chunkBytes);
+        assertEquals(values.length, buffer.position(), "floats written for " + key);
+        return values;
+    }
+
     /** Asserts an AlbertException whose message contains every fragment; returns the message. */
     static String assertFails(Executable action, String... fragments) {
         AlbertException e = assertThrows(AlbertException.class, action);

@@ -51,11 +51,18 @@ class StateDictTest {
     void arraysHoldTheCheckpointsFloats(boolean direct) {
         Path dir = Fixtures.modelDir("albert-tiny-pretraining");
         try (CheckpointReader reference = SafetensorsFile.open(dir.resolve("model.safetensors"));
-             StateDict sd = StateDict.of(SafetensorsFile.open(dir.resolve("model.safetensors")), "fixture", direct)) {
+             CheckpointReader heapReader = SafetensorsFile.open(dir.resolve("model.safetensors"));
+             StateDict sd = StateDict.of(SafetensorsFile.open(dir.resolve("model.safetensors")), "fixture")) {
             for (TensorInfo info : reference.tensors().values()) {
                 INDArray a = sd.require(info.key(), info.shape());
                 assertFloatC(a, info.shape());
                 assertArrayEquals(read(reference, info.key()), values(a), info.key());
+                if (!direct) {
+                    INDArray heap = StateDict.readThroughHeap(heapReader, "fixture", info.key(), info.shape(),
+                            info.elementCount());
+                    assertFloatC(heap, info.shape());
+                    assertArrayEquals(read(reference, info.key()), values(heap), info.key());
+                }
             }
             INDArray w = sd.require("albert.embeddings.word_embeddings.weight", 30000, 16);
             float[] raw = read(reference, "albert.embeddings.word_embeddings.weight");

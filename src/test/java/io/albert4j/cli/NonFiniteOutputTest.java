@@ -3,6 +3,7 @@ package io.albert4j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.Fixtures;
 import io.albert4j.pipeline.LabelScore;
+import io.albert4j.wire.JsonResults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -40,8 +40,8 @@ class FastPipelineBehaviourTest {
         QuestionAnsweringPipeline p = new QuestionAnsweringPipeline(m.model(), m.tokenizer());
         for (JsonNode entry : Golden.v5("albert-tiny-qa").get("pipelines").get("question-answering")) {
             String context = entry.get("input").get("context").asText();
-            for (Answer a : p.answer(entry.get("input").get("question").asText(), context,
-                    QuestionAnsweringOptions.defaults().withTopK(5).withMaxSeqLen(48).withDocStride(16))) {
+            for (Answer a : p.withOptions(QuestionAnsweringOptions.defaults().withTopK(5).withMaxSeqLen(48).withDocStride(16))
+                    .run(new QuestionContext(entry.get("input").get("question").asText(), context))) {
                 assertEquals(context.substring(a.start(), a.end()), a.answer());
             }
         }
@@ -52,8 +52,8 @@ class FastPipelineBehaviourTest {
         var m = loaded("albert-tiny-qa");
         QuestionAnsweringPipeline p = new QuestionAnsweringPipeline(m.model(), m.tokenizer());
         String context = "word ".repeat(100);
-        AlbertException e = assertThrows(AlbertException.class, () -> p.answer("Where?", context,
-                QuestionAnsweringOptions.defaults().withMaxSeqLen(20).withDocStride(16)));
+        AlbertException e = assertThrows(AlbertException.class, () -> p.withOptions(
+                QuestionAnsweringOptions.defaults().withMaxSeqLen(20).withDocStride(16)).run(new QuestionContext("Where?", context)));
         assertTrue(e.getMessage().contains("doc_stride 16"), e.getMessage());
     }
 
@@ -69,9 +69,9 @@ class FastPipelineBehaviourTest {
     void zeroShotRefusesATemplateWithoutSlotAndNoLabels() {
         var m = loaded("albert-tiny-seqcls-nli");
         ZeroShotClassificationPipeline p = new ZeroShotClassificationPipeline(m.model(), m.tokenizer());
-        assertTrue(assertThrows(AlbertException.class, () -> p.classify("x", List.of("a"), "About it.", false))
+        assertTrue(assertThrows(AlbertException.class, () -> ZeroShotOptions.of(List.of("a")).withHypothesisTemplate("About it."))
                 .getMessage().contains("{}"));
-        assertThrows(AlbertException.class, () -> p.classify("x", List.of(), null, false));
+        assertTrue(assertThrows(AlbertException.class, () -> p.run("x")).getMessage().contains("candidate_labels"));
     }
 
     @Test
@@ -79,7 +79,7 @@ class FastPipelineBehaviourTest {
         var m = loaded("albert-tiny-seqcls-nli");
         var model = m.model();
         var tok = m.tokenizer();
-        ZeroShotResult r = new ZeroShotClassificationPipeline(model, tok).classify("The capital of France is Paris.", List.of("politics", "food"), null, false);
+        ZeroShotResult r = new ZeroShotClassificationPipeline(model, tok, ZeroShotOptions.of(List.of("politics", "food"))).run("The capital of France is Paris.");
         assertEquals(2, r.labels().size());
         assertEquals(1.0, r.scores().get(0) + r.scores().get(1), 1e-6, "single-label scores are a softmax over the labels");
         assertTrue(r.scores().get(0) >= r.scores().get(1), "best first");
@@ -88,13 +88,14 @@ class FastPipelineBehaviourTest {
     @Test
     void zeroShotBatchedEqualsOneByOne() {
         var m = loaded("albert-tiny-seqcls-nli");
-        ZeroShotClassificationPipeline p = new ZeroShotClassificationPipeline(m.model(), m.tokenizer());
+        List<String> labels = List.of("politics", "food", "animals");
+        ZeroShotClassificationPipeline p = new ZeroShotClassificationPipeline(m.model(), m.tokenizer(),
+                ZeroShotOptions.of(labels));
         List<String> texts = List.of("The capital of France is Paris.", "Hello, my dog is cute",
                 "The stock market fell sharply today (again).");
-        List<String> labels = List.of("politics", "food", "animals");
-        List<ZeroShotResult> batched = p.classify(texts, labels, null, false);
+        List<ZeroShotResult> batched = p.run(texts);
         for (int i = 0; i < texts.size(); i++) {
-            ZeroShotResult alone = p.classify(texts.get(i), labels, null, false);
+            ZeroShotResult alone = p.run(texts.get(i));
             assertEquals(alone.labels(), batched.get(i).labels());
             for (int j = 0; j < labels.size(); j++) {
                 assertEquals(alone.scores().get(j), batched.get(i).scores().get(j), 1e-5);
@@ -105,10 +106,11 @@ class FastPipelineBehaviourTest {
     @Test
     void eightThreadsSharingOneZeroShotPipelineGetTheSingleThreadAnswers() throws Exception {
         var m = loaded("albert-tiny-seqcls-nli");
-        ZeroShotClassificationPipeline p = new ZeroShotClassificationPipeline(m.model(), m.tokenizer());
         List<String> texts = List.of("The capital of France is Paris.", "Hello, my dog is cute", "I love it.");
         List<String> labels = List.of("sports", "economy", "technology", "travel");
-        List<String> expected = texts.stream().map(t -> p.classify(t, labels, null, true).toString()).toList();
+        ZeroShotClassificationPipeline p = new ZeroShotClassificationPipeline(m.model(), m.tokenizer(),
+                ZeroShotOptions.of(labels).withMultiLabel(true));
+        List<String> expected = texts.stream().map(t -> p.run(t).toString()).toList();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<Boolean>> results = new ArrayList<>();
@@ -117,7 +119,7 @@ class FastPipelineBehaviourTest {
                 results.add(pool.submit(() -> {
                     for (int i = 0; i < 12; i++) {
                         int k = (i + offset) % texts.size();
-                        if (!p.classify(texts.get(k), labels, null, true).toString().equals(expected.get(k))) {
+                        if (!p.run(texts.get(k)).toString().equals(expected.get(k))) {
                             return false;
                         }
                     }

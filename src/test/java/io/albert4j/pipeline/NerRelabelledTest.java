@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.albert4j.Fixtures;
 import io.albert4j.Golden;
-import io.albert4j.cli.JsonResults;
+import io.albert4j.wire.JsonResults;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.TokenizerMode;
@@ -59,7 +59,8 @@ class NerRelabelledTest {
     void entitiesEqualTheReference(String mode, int index, JsonNode c) throws IOException {
         String text = c.get("input").asText();
         Aggregation aggregation = Aggregation.parse(c.get("options").get("aggregation_strategy").asText());
-        List<Entity> entities = pipeline(mode, c.get("labels")).tag(text, aggregation, List.of());
+        List<Entity> entities = pipeline(mode, c.get("labels"))
+                .withOptions(new TokenClassificationOptions(aggregation, List.of())).run(text);
         JsonNode actual = JsonResults.entities(text, entities);
         JsonNode expected = c.get("output");
         assertEquals(expected.size(), actual.size(), () -> "entities: " + actual);

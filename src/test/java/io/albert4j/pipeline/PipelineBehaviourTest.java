@@ -29,8 +29,9 @@ class PipelineBehaviourTest {
     @Test
     void fillMaskTargetsKeepWholeVocabularyProbabilities() {
         var m = loaded("albert-tiny-maskedlm");
-        List<FillMaskCandidate> out = new FillMaskPipeline(m.model(), m.tokenizer())
-                .fill("The capital of France is [MASK].", 5, List.of("▁pound", "finally")).get(0);
+        List<FillMaskCandidate> out = new FillMaskPipeline(m.model(), m.tokenizer(),
+                FillMaskOptions.defaults().withTargets(List.of("▁pound", "finally")))
+                .run("The capital of France is [MASK].").get(0);
         assertEquals(2, out.size(), "top_k is capped by the number of targets");
         // The reference's unrestricted top 5 has finally 0.0049905 and pound 0.0047155.
         assertEquals(722, out.get(0).token());
@@ -43,8 +44,11 @@ class PipelineBehaviourTest {
     void fillMaskRejectsTextWithoutMaskAndBadTopK() {
         var m = loaded("albert-tiny-maskedlm");
         FillMaskPipeline p = new FillMaskPipeline(m.model(), m.tokenizer());
-        assertThrows(AlbertException.class, () -> p.fill("no mask", 5, null));
-        assertThrows(AlbertException.class, () -> p.fill("a [MASK]", 0, null));
+        assertThrows(AlbertException.class, () -> p.run("no mask"));
+        assertEquals("top_k must be at least 1, found 0",
+                assertThrows(AlbertException.class, () -> FillMaskOptions.defaults().withTopK(0)).getMessage());
+        assertEquals("top_k must be at most 1000, found 1001",
+                assertThrows(AlbertException.class, () -> FillMaskOptions.defaults().withTopK(1001)).getMessage());
     }
 
     @Test
@@ -57,27 +61,31 @@ class PipelineBehaviourTest {
             logits[i] = (float) golden.get("logits").get(0).get(i).asDouble();
         }
         String text = golden.get("inputs").get("text").asText();
-        List<LabelScore> top = p.classify(text, null, 1, null);
+        List<LabelScore> top = p.run(TextPair.of(text));
         assertEquals(1, top.size());
         assertEquals("negative", top.get(0).label());
-        List<LabelScore> sigmoid = p.classify(text, null, TextClassificationPipeline.ALL_LABELS, ScoreFunction.SIGMOID);
+        List<LabelScore> sigmoid = p.withOptions(TextClassificationOptions.defaults().withAllLabels()
+                .withFunctionToApply(ScoreFunction.SIGMOID)).run(TextPair.of(text));
         assertEquals(3, sigmoid.size());
         for (LabelScore s : sigmoid) {
             int id = m.model().config().labelId(s.label());
             assertEquals(1 / (1 + Math.exp(-logits[id])), s.score(), TOLERANCE, s.label());
         }
-        List<LabelScore> raw = p.classify(text, null, TextClassificationPipeline.ALL_LABELS, ScoreFunction.NONE);
+        List<LabelScore> raw = p.withOptions(TextClassificationOptions.defaults().withAllLabels()
+                .withFunctionToApply(ScoreFunction.NONE)).run(TextPair.of(text));
         assertEquals(logits[0], raw.get(0).score(), TOLERANCE);
     }
 
     @Test
     void batchedClassificationEqualsOneByOne() {
         var m = loaded("albert-tiny-seqcls");
-        TextClassificationPipeline p = new TextClassificationPipeline(m.model(), m.tokenizer());
-        List<String> texts = List.of("short", "a much longer text that needs padding in the batch", "mid length text");
-        List<List<LabelScore>> batched = p.classify(texts, null, 3, null);
+        TextClassificationPipeline p = new TextClassificationPipeline(m.model(), m.tokenizer(),
+                TextClassificationOptions.defaults().withTopK(3));
+        List<TextPair> texts = List.of(TextPair.of("short"), TextPair.of("a much longer text that needs padding in the batch"),
+                TextPair.of("mid length text"));
+        List<List<LabelScore>> batched = p.run(texts);
         for (int i = 0; i < texts.size(); i++) {
-            List<LabelScore> alone = p.classify(texts.get(i), null, 3, null);
+            List<LabelScore> alone = p.run(texts.get(i));
             for (int k = 0; k < 3; k++) {
                 assertEquals(alone.get(k).label(), batched.get(i).get(k).label());
                 assertEquals(alone.get(k).score(), batched.get(i).get(k).score(), 1e-5);
@@ -90,8 +98,8 @@ class PipelineBehaviourTest {
         var m = loaded("albert-tiny-qa");
         QuestionAnsweringPipeline p = new QuestionAnsweringPipeline(m.model(), m.tokenizer());
         String context = "My name is Wolfgang and I live in Berlin. I work at a bakery.";
-        List<Answer> answers = p.answer("Where do I live?", context,
-                QuestionAnsweringOptions.defaults().withTopK(200).withMaxSeqLen(96).withHandleImpossibleAnswer(true));
+        List<Answer> answers = p.withOptions(QuestionAnsweringOptions.defaults().withTopK(200).withMaxSeqLen(96)
+                .withHandleImpossibleAnswer(true)).run(new QuestionContext("Where do I live?", context));
         Answer empty = answers.stream().filter(a -> a.answer().isEmpty()).findFirst().orElseThrow();
         assertEquals(0, empty.start());
         assertEquals(0, empty.end());
@@ -104,10 +112,10 @@ class PipelineBehaviourTest {
         for (int i = 1; i < answers.size(); i++) {
             assertTrue(answers.get(i - 1).score() >= answers.get(i).score(), "sorted by score");
         }
-        assertThrows(AlbertException.class, () -> p.answer(" ", context, QuestionAnsweringOptions.defaults()));
-        assertThrows(AlbertException.class, () -> p.answer("Where?", "", QuestionAnsweringOptions.defaults()));
-        assertThrows(AlbertException.class, () -> p.answer("Where?", context,
-                QuestionAnsweringOptions.defaults().withMaxSeqLen(129)), "beyond the model's 128 positions");
+        assertThrows(AlbertException.class, () -> p.run(new QuestionContext(" ", context)));
+        assertThrows(AlbertException.class, () -> p.run(new QuestionContext("Where?", "")));
+        assertThrows(AlbertException.class, () -> p.withOptions(QuestionAnsweringOptions.defaults().withMaxSeqLen(129))
+                .run(new QuestionContext("Where?", context)), "beyond the model's 128 positions");
     }
 
     @ParameterizedTest
@@ -115,7 +123,8 @@ class PipelineBehaviourTest {
     void aggregatedEntitiesCoverTheirTextInOrder(Aggregation aggregation) {
         var m = loaded("albert-tiny-tokcls");
         String text = "My name is Wolfgang and I live in Berlin, Zürich and New-York.";
-        List<Entity> entities = new TokenClassificationPipeline(m.model(), m.tokenizer()).tag(text, aggregation, List.of());
+        List<Entity> entities = new TokenClassificationPipeline(m.model(), m.tokenizer(),
+                new TokenClassificationOptions(aggregation, List.of())).run(text);
         assertFalse(entities.isEmpty());
         int previousEnd = 0;
         for (Entity e : entities) {
@@ -133,8 +142,8 @@ class PipelineBehaviourTest {
         var m = loaded("albert-tiny-tokcls");
         TokenClassificationPipeline p = new TokenClassificationPipeline(m.model(), m.tokenizer());
         String text = "Angela Merkel met Emmanuel Macron in Paris and Berlin last week.";
-        List<Entity> tokens = p.tag(text, Aggregation.NONE, List.of());
-        List<Entity> groups = p.tag(text, Aggregation.SIMPLE, List.of());
+        List<Entity> tokens = p.withOptions(new TokenClassificationOptions(Aggregation.NONE, List.of())).run(text);
+        List<Entity> groups = p.withOptions(new TokenClassificationOptions(Aggregation.SIMPLE, List.of())).run(text);
         // Regroup the tokens independently: a new group starts at a B- tag or a change of tag.
         List<List<Entity>> expected = new ArrayList<>();
         for (Entity t : tokens) {
@@ -154,7 +163,8 @@ class PipelineBehaviourTest {
             assertEquals(members.get(0).start(), groups.get(i).start());
             assertEquals(members.get(members.size() - 1).end(), groups.get(i).end());
         }
-        assertTrue(p.tag(text, Aggregation.SIMPLE, List.of("O", "PER", "LOC")).isEmpty(), "ignore_labels apply to groups");
+        assertTrue(p.withOptions(new TokenClassificationOptions(Aggregation.SIMPLE, List.of("O", "PER", "LOC")))
+                .run(text).isEmpty(), "ignore_labels apply to groups");
     }
 
     @Test
@@ -163,9 +173,9 @@ class PipelineBehaviourTest {
         FeatureExtractionPipeline p = new FeatureExtractionPipeline(m.model(), m.tokenizer());
         JsonNode golden = Golden.model("albert-tiny-groups").get("cases").get(0);
         String text = golden.get("inputs").get("text").asText();
-        float[][] tokens = p.tokenFeatures(text);
+        float[][] tokens = p.run(text);
         List<String> texts = List.of("A much longer sentence, so that the batch needs padding for the others.", text, "Hi");
-        List<float[]> mean = p.embed(texts, Pooling.MEAN, false, 2);
+        List<float[]> mean = pooled(p, Pooling.MEAN, false).embed(texts, 2);
         float[] expectedMean = new float[tokens[0].length];
         for (float[] t : tokens) {
             for (int j = 0; j < t.length; j++) {
@@ -173,10 +183,10 @@ class PipelineBehaviourTest {
             }
         }
         assertArrays(expectedMean, mean.get(1), "mean pooling, in input order");
-        assertArrays(tokens[0], p.embed(List.of(text), Pooling.CLS, false, 8).get(0), "cls pooling");
-        float[] pooler = p.embed(List.of(text), Pooling.POOLER, false, 8).get(0);
+        assertArrays(tokens[0], pooled(p, Pooling.CLS, false).run(text)[0], "cls pooling");
+        float[] pooler = pooled(p, Pooling.POOLER, false).embed(List.of(text), 8).get(0);
         Golden.assertClose(Golden.flatten(golden.get("pooler_output").get(0)), toDoubles(pooler), TOLERANCE, "pooler");
-        float[] unit = p.embed(List.of(text), Pooling.MEAN, true, 8).get(0);
+        float[] unit = pooled(p, Pooling.MEAN, true).run(text)[0];
         double norm = 0;
         for (float v : unit) {
             norm += v * v;
@@ -196,7 +206,7 @@ class PipelineBehaviourTest {
         }
         JsonNode in = golden.get("inputs");
         List<LabelScore> out = new SentenceOrderPipeline(m.model(), m.tokenizer())
-                .predict(in.get("text").asText(), in.get("text_pair").asText());
+                .run(TextPair.of(in.get("text").asText(), in.get("text_pair").asText()));
         double a = golden.get("sop_logits").get(0).get(0).asDouble();
         double b = golden.get("sop_logits").get(0).get(1).asDouble();
         double inOrder = 1 / (1 + Math.exp(b - a));
@@ -213,7 +223,7 @@ class PipelineBehaviourTest {
         List<String> choices = new ArrayList<>();
         golden.get("inputs").get("choices").forEach(c -> choices.add(c.asText()));
         List<ChoiceScore> out = new MultipleChoicePipeline(m.model(), m.tokenizer())
-                .choose(golden.get("inputs").get("prompt").asText(), choices);
+                .run(new MultipleChoiceInput(golden.get("inputs").get("prompt").asText(), choices));
         double[] logits = Golden.flatten(golden.get("logits"));
         double sum = 0;
         for (double l : logits) {
@@ -239,7 +249,7 @@ class PipelineBehaviourTest {
         FillMaskPipeline p = new FillMaskPipeline(m.model(), m.tokenizer());
         List<String> texts = List.of("The capital of France is [MASK].", "Paris is the [MASK] of France.",
                 "The [MASK] sat on the [MASK].", "I [MASK] you.");
-        List<String> expected = texts.stream().map(t -> p.fill(t, 5, null).toString()).toList();
+        List<String> expected = texts.stream().map(t -> p.run(t).toString()).toList();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<Boolean>> results = new ArrayList<>();
@@ -248,7 +258,7 @@ class PipelineBehaviourTest {
                 results.add(pool.submit(() -> {
                     for (int i = 0; i < 20; i++) {
                         int k = (i + offset) % texts.size();
-                        if (!p.fill(texts.get(k), 5, null).toString().equals(expected.get(k))) {
+                        if (!p.run(texts.get(k)).toString().equals(expected.get(k))) {
                             return false;
                         }
                     }
@@ -273,5 +283,9 @@ class PipelineBehaviourTest {
             out[i] = v[i];
         }
         return out;
+    }
+
+    private static FeatureExtractionPipeline pooled(FeatureExtractionPipeline p, Pooling pooling, boolean normalize) {
+        return p.withOptions(new FeatureExtractionOptions(pooling, normalize));
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.Fixtures;
 import io.albert4j.Golden;
 import io.albert4j.JsonAssert;
-import io.albert4j.cli.JsonResults;
+import io.albert4j.wire.JsonResults;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.TokenizerMode;
@@ -51,19 +51,20 @@ class PipelineGoldenTest {
     static JsonNode run(String task, JsonNode entry, Loaded m) {
         JsonNode input = entry.get("input");
         return switch (task) {
-            case "fill-mask" -> JsonResults.fillMask(new FillMaskPipeline(m.model, m.tokenizer)
-                    .fill(input.asText(), entry.get("top_k").asInt(), null));
-            case "text-classification" -> JsonResults.labels(new TextClassificationPipeline(m.model, m.tokenizer)
-                    .classify(input.asText(), null, TextClassificationPipeline.ALL_LABELS, null));
-            case "text-classification-pairs" -> JsonResults.labels(new TextClassificationPipeline(m.model, m.tokenizer)
-                    .classify(input.get("text").asText(), input.get("text_pair").asText(),
-                            TextClassificationPipeline.ALL_LABELS, null));
-            case "question-answering" -> JsonResults.answers(input.get("context").asText(), new QuestionAnsweringPipeline(m.model, m.tokenizer)
-                    .answer(input.get("question").asText(), input.get("context").asText(), qaOptions(entry.get("options"))));
-            case "token-classification" -> JsonResults.entities(input.asText(), new TokenClassificationPipeline(m.model, m.tokenizer)
-                    .tag(input.asText(), Aggregation.NONE, List.of()));
-            case "feature-extraction" -> JsonResults.JSON.createArrayNode().add(JsonResults.matrix(
-                    new FeatureExtractionPipeline(m.model, m.tokenizer).tokenFeatures(input.asText())));
+            case "fill-mask" -> JsonResults.fillMask(new FillMaskPipeline(m.model, m.tokenizer,
+                    FillMaskOptions.defaults().withTopK(entry.get("top_k").asInt())).run(input.asText()));
+            case "text-classification" -> JsonResults.labels(new TextClassificationPipeline(m.model, m.tokenizer,
+                    TextClassificationOptions.defaults().withAllLabels()).run(TextPair.of(input.asText())));
+            case "text-classification-pairs" -> JsonResults.labels(new TextClassificationPipeline(m.model, m.tokenizer,
+                    TextClassificationOptions.defaults().withAllLabels())
+                    .run(TextPair.of(input.get("text").asText(), input.get("text_pair").asText())));
+            case "question-answering" -> JsonResults.answers(input.get("context").asText(), new QuestionAnsweringPipeline(m.model, m.tokenizer,
+                    qaOptions(entry.get("options"))).run(new QuestionContext(input.get("question").asText(),
+                    input.get("context").asText())));
+            case "token-classification" -> JsonResults.entities(input.asText(), new TokenClassificationPipeline(m.model, m.tokenizer,
+                    TokenClassificationOptions.defaults().withIgnoreLabels(List.of())).run(input.asText()));
+            case "feature-extraction" -> JsonResults.features(
+                    new FeatureExtractionPipeline(m.model, m.tokenizer).run(input.asText()), Pooling.NONE);
             default -> throw new IllegalArgumentException("no pipeline for golden task " + task);
         };
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.Fixtures;
 import io.albert4j.Golden;
 import io.albert4j.JsonAssert;
-import io.albert4j.cli.JsonResults;
+import io.albert4j.wire.JsonResults;
 import io.albert4j.model.AlbertModel;
 import io.albert4j.model.Architecture;
 import io.albert4j.tokenizer.AlbertTokenizer;
@@ -99,42 +99,48 @@ class PipelineGoldenV5Test {
     /** Runs one golden entry through the Java pipeline for its task, with the entry's options. */
     static JsonNode run(String task, JsonNode input, JsonNode options, Loaded m) {
         return switch (task) {
-            case "fill-mask" -> JsonResults.fillMask(new FillMaskPipeline(m.model, m.tokenizer).fill(input.asText(),
-                    options.path("top_k").asInt(FillMaskPipeline.DEFAULT_TOP_K), strings(options.get("targets"))));
-            case "text-classification" -> JsonResults.labels(new TextClassificationPipeline(m.model, m.tokenizer)
-                    .classify(input.asText(), null, topK(options), function(options)));
-            case "text-classification-pairs" -> JsonResults.labels(new TextClassificationPipeline(m.model, m.tokenizer)
-                    .classify(input.get("text").asText(), input.get("text_pair").asText(), topK(options),
-                            function(options)));
+            case "fill-mask" -> JsonResults.fillMask(new FillMaskPipeline(m.model, m.tokenizer, FillMaskOptions.defaults()
+                    .withTopK(options.path("top_k").asInt(FillMaskOptions.DEFAULT_TOP_K))
+                    .withTargets(orEmpty(strings(options.get("targets"))))).run(input.asText()));
+            case "text-classification" -> JsonResults.labels(new TextClassificationPipeline(m.model, m.tokenizer,
+                    classification(options)).run(TextPair.of(input.asText())));
+            case "text-classification-pairs" -> JsonResults.labels(new TextClassificationPipeline(m.model, m.tokenizer,
+                    classification(options)).run(TextPair.of(input.get("text").asText(), input.get("text_pair").asText())));
             case "token-classification" -> JsonResults.entities(input.asText(),
-                    new TokenClassificationPipeline(m.model, m.tokenizer).tag(input.asText(),
-                            Aggregation.parse(options.path("aggregation_strategy").asText("none")),
-                            strings(options.get("ignore_labels"))));
+                    new TokenClassificationPipeline(m.model, m.tokenizer, TokenClassificationOptions.defaults()
+                            .withAggregationStrategy(Aggregation.parse(options.path("aggregation_strategy").asText("none")))
+                            .withIgnoreLabels(options.has("ignore_labels") ? strings(options.get("ignore_labels"))
+                                    : TokenClassificationOptions.DEFAULT_IGNORE_LABELS)).run(input.asText()));
             case "question-answering" -> JsonResults.answers(input.get("context").asText(),
-                    new QuestionAnsweringPipeline(m.model, m.tokenizer).answer(input.get("question").asText(),
-                            input.get("context").asText(), PipelineGoldenTest.qaOptions(options)
-                                    .withHandleImpossibleAnswer(options.path("handle_impossible_answer").asBoolean())));
-            case "feature-extraction" -> JsonResults.JSON.createArrayNode().add(JsonResults.matrix(
-                    new FeatureExtractionPipeline(m.model, m.tokenizer).tokenFeatures(input.asText())));
+                    new QuestionAnsweringPipeline(m.model, m.tokenizer, PipelineGoldenTest.qaOptions(options)
+                            .withHandleImpossibleAnswer(options.path("handle_impossible_answer").asBoolean()))
+                            .run(new QuestionContext(input.get("question").asText(), input.get("context").asText())));
+            case "feature-extraction" -> JsonResults.features(
+                    new FeatureExtractionPipeline(m.model, m.tokenizer).run(input.asText()), Pooling.NONE);
             case "zero-shot-classification" -> JsonResults.zeroShot(new ZeroShotClassificationPipeline(m.model,
-                    m.tokenizer).classify(input.asText(), strings(options.get("candidate_labels")),
-                    options.has("hypothesis_template") ? options.get("hypothesis_template").asText() : null,
-                    options.path("multi_label").asBoolean()));
+                    m.tokenizer, ZeroShotOptions.of(strings(options.get("candidate_labels")))
+                    .withHypothesisTemplate(options.has("hypothesis_template")
+                            ? options.get("hypothesis_template").asText() : ZeroShotOptions.DEFAULT_HYPOTHESIS_TEMPLATE)
+                    .withMultiLabel(options.path("multi_label").asBoolean())).run(input.asText()));
             default -> throw new IllegalArgumentException("no pipeline for golden task " + task);
         };
     }
 
-    /** top_k absent: the top label only (the pipeline's legacy default); null: every label. */
-    private static int topK(JsonNode options) {
-        if (!options.has("top_k")) {
-            return 1;
+    /**
+     * top_k absent: the top label only (the pipeline's legacy default); null: every label;
+     * function_to_apply absent: the config's default.
+     */
+    private static TextClassificationOptions classification(JsonNode options) {
+        TextClassificationOptions out = TextClassificationOptions.defaults();
+        if (options.has("top_k")) {
+            out = options.get("top_k").isNull() ? out.withAllLabels() : out.withTopK(options.get("top_k").asInt());
         }
-        return options.get("top_k").isNull() ? TextClassificationPipeline.ALL_LABELS : options.get("top_k").asInt();
+        return options.has("function_to_apply")
+                ? out.withFunctionToApply(ScoreFunction.parse(options.get("function_to_apply").asText())) : out;
     }
 
-    private static ScoreFunction function(JsonNode options) {
-        return options.has("function_to_apply") ? ScoreFunction.valueOf(options.get("function_to_apply").asText()
-                .toUpperCase(java.util.Locale.ROOT)) : null;
+    private static List<String> orEmpty(List<String> values) {
+        return values == null ? List.of() : values;
     }
 
     private static List<String> strings(JsonNode array) {

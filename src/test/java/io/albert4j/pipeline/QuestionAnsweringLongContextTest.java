@@ -3,7 +3,7 @@ package io.albert4j.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.Fixtures;
 import io.albert4j.Golden;
-import io.albert4j.cli.JsonResults;
+import io.albert4j.wire.JsonResults;
 import io.albert4j.tokenizer.Encoding;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * server answers it 500 with a generic message) and the batching thread keeps serving.
  */
 class BatcherFailureTest {
-    private record Failing(Throwable failure) implements Runner {
+    private record Failing(Throwable failure) implements Runner<String, String> {
         @Override
-        public List<?> run(List<Object> inputs) {
+        public List<String> run(List<String> inputs) {
             if (failure instanceof Error e) {
                 throw e;
             }
@@ -26,9 +26,9 @@ class BatcherFailureTest {
         }
     }
 
-    private record Echo() implements Runner {
+    private record Echo() implements Runner<String, String> {
         @Override
-        public List<?> run(List<Object> inputs) {
+        public List<String> run(List<String> inputs) {
             return inputs;
         }
     }
@@ -38,11 +38,11 @@ class BatcherFailureTest {
         try (Batcher batcher = new Batcher(8, 4, 1024, 0, new Counters())) {
             for (Throwable failure : new Throwable[]{new OutOfMemoryError("Java heap space"), new IllegalStateException("bug"),
                     new StackOverflowError()}) {
-                Batcher.Work bad = new Batcher.Work(new Job(new Failing(failure), List.of("x"), r -> null));
+                Batcher.Work bad = new Batcher.Work(new Job<>(new Failing(failure), List.of("x"), r -> null));
                 assertTrue(batcher.offer(bad));
                 ExecutionException e = assertThrows(ExecutionException.class, () -> bad.result.get(10, TimeUnit.SECONDS));
                 assertInstanceOf(failure.getClass(), e.getCause());
-                Batcher.Work good = new Batcher.Work(new Job(new Echo(), List.of("a", "b"), r -> null));
+                Batcher.Work good = new Batcher.Work(new Job<>(new Echo(), List.of("a", "b"), r -> null));
                 assertTrue(batcher.offer(good));
                 assertEquals(List.of("a", "b"), good.result.get(10, TimeUnit.SECONDS));
             }
@@ -54,7 +54,7 @@ class BatcherFailureTest {
         Counters counters = new Counters();
         try (Batcher batcher = new Batcher(8, 32, 100, 0, counters)) {
             // 6 inputs of 40 tokens: at most 2 per pass (3 × 40 > 100)
-            Batcher.Work work = new Batcher.Work(new Job(new Echo(), List.of("1", "2", "3", "4", "5", "6"), r -> null)
+            Batcher.Work work = new Batcher.Work(new Job<>(new Echo(), List.of("1", "2", "3", "4", "5", "6"), r -> null)
                     .withTokens(List.of(40, 40, 40, 40, 40, 40)));
             assertTrue(batcher.offer(work));
             assertEquals(List.of("1", "2", "3", "4", "5", "6"), work.result.get(10, TimeUnit.SECONDS));

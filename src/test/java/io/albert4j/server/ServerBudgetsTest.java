@@ -135,7 +135,7 @@ class ServerBudgetsTest {
                 assertTrue(options.path(name).isNumber(), name + " in " + options);
             }
         }
-        assertEquals(Collections.nCopies(3, 0), new Job(inputs -> inputs, List.of("a", "b", "c"), r -> null).tokens());
+        assertEquals(Collections.nCopies(3, 0), new Job<String, String>(inputs -> inputs, List.of("a", "b", "c"), r -> null).tokens());
     }
 
     /** Same structure, strings and integers; numbers within 1e-5 (padding differs between the two runs). */

@@ -134,7 +134,7 @@ class ServerErrorsTest {
         getRoot.error();
         ServerTestSupport.Reply postHealth = post(classifier, "/health", "{}");
         assertEquals(405, postHealth.status());
-        assertEquals("GET", postHealth.raw().headers().firstValue("Allow").orElse(""));
+        assertEquals("GET, HEAD", postHealth.raw().headers().firstValue("Allow").orElse(""));
     }
 
     /**

@@ -2,7 +2,7 @@ package io.albert4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.JsonAssert;
-import io.albert4j.cli.JsonResults;
+import io.albert4j.wire.JsonResults;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpClient;

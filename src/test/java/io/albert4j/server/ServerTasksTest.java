@@ -293,7 +293,7 @@ class ServerTasksTest {
     }
 
     private static JsonNode wrap(JsonNode list) {
-        return io.albert4j.cli.JsonResults.JSON.createArrayNode().add(list);
+        return io.albert4j.wire.JsonResults.JSON.createArrayNode().add(list);
     }
 
     private static List<String> fieldNames(JsonNode object) {

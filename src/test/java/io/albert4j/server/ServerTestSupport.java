@@ -2,7 +2,7 @@ package io.albert4j.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.Fixtures;
-import io.albert4j.cli.JsonResults;
+import io.albert4j.wire.JsonResults;
 import io.albert4j.cli.Main;
 
 import java.io.ByteArrayInputStream;

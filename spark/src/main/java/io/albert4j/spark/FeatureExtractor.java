@@ -8,7 +8,6 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Feature extraction (Hugging Face's "feature-extraction" pipeline) from any ALBERT checkpoint's
@@ -56,13 +55,7 @@ public final class FeatureExtractor extends TextStage<FeatureExtractor> {
         @Override
         public Runner open(ModelCache.Loaded loaded) {
             FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(loaded.model(), loaded.tokenizer());
-            return inputs -> {
-                List<Object> outputs = new ArrayList<>(inputs.size());
-                for (String[] in : inputs) {
-                    outputs.add(pipeline.tokenFeatures(in[0]));
-                }
-                return outputs;
-            };
+            return inputs -> new ArrayList<Object>(pipeline.run(inputs.stream().map(in -> in[0]).toList()));
         }
     }
 }

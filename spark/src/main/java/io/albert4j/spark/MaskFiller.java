@@ -1,6 +1,7 @@
 package io.albert4j.spark;
 
 import io.albert4j.pipeline.FillMaskCandidate;
+import io.albert4j.pipeline.FillMaskOptions;
 import io.albert4j.pipeline.FillMaskPipeline;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.ParamValidators;
@@ -36,7 +37,7 @@ public final class MaskFiller extends TextStage<MaskFiller> {
         super(uid, "predictions");
         topK = new IntParam(uid, "topK", "candidates per mask (top_k)", ParamValidators.gtEq(1));
         targets = new StringArrayParam(this, "targets", "words the candidates are restricted to; empty = all (targets)");
-        setDefault(topK, FillMaskPipeline.DEFAULT_TOP_K);
+        setDefault(topK, FillMaskOptions.DEFAULT_TOP_K);
         setDefault(targets, new String[0]);
     }
 
@@ -82,7 +83,7 @@ public final class MaskFiller extends TextStage<MaskFiller> {
     @Override
     BatchTask task() {
         List<String> words = listValue(targets);
-        return new Task(getTopK(), words.isEmpty() ? null : words);
+        return new Task(getTopK(), words);
     }
 
     private record Task(int topK, List<String> targets) implements BatchTask {
@@ -93,8 +94,9 @@ public final class MaskFiller extends TextStage<MaskFiller> {
 
         @Override
         public Runner open(ModelCache.Loaded loaded) {
-            FillMaskPipeline pipeline = new FillMaskPipeline(loaded.model(), loaded.tokenizer());
-            return inputs -> pipeline.fill(inputs.stream().map(in -> in[0]).toList(), topK, targets).stream()
+            FillMaskPipeline pipeline = new FillMaskPipeline(loaded.model(), loaded.tokenizer(), FillMaskOptions.defaults()
+                    .withTopK(topK).withTargets(targets));
+            return inputs -> pipeline.run(inputs.stream().map(in -> in[0]).toList()).stream()
                     .<Object>map(masks -> SparkValues.array(masks, Task::candidates)).toList();
         }
 

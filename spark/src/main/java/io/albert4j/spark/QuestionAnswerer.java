@@ -3,6 +3,7 @@ package io.albert4j.spark;
 import io.albert4j.pipeline.Answer;
 import io.albert4j.pipeline.QuestionAnsweringOptions;
 import io.albert4j.pipeline.QuestionAnsweringPipeline;
+import io.albert4j.pipeline.QuestionContext;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
@@ -211,12 +212,12 @@ public final class QuestionAnswerer extends AlbertStage<QuestionAnswerer> {
 
         @Override
         public Runner open(ModelCache.Loaded loaded) {
-            QuestionAnsweringPipeline pipeline = new QuestionAnsweringPipeline(loaded.model(), loaded.tokenizer());
-            QuestionAnsweringOptions options = options();
+            QuestionAnsweringPipeline pipeline = new QuestionAnsweringPipeline(loaded.model(), loaded.tokenizer(),
+                    options());
             return inputs -> {
                 List<Object> outputs = new ArrayList<>(inputs.size());
-                for (String[] in : inputs) {
-                    List<Answer> answers = pipeline.answer(in[0], in[1], options);
+                for (List<Answer> answers : pipeline.run(inputs.stream()
+                        .map(in -> new QuestionContext(in[0], in[1])).toList())) {
                     outputs.add(SparkValues.array(answers,
                             a -> SparkValues.struct(a.score(), a.start(), a.end(), a.answer())));
                 }

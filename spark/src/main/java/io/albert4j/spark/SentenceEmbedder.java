@@ -1,5 +1,6 @@
 package io.albert4j.spark;
 
+import io.albert4j.pipeline.FeatureExtractionOptions;
 import io.albert4j.pipeline.FeatureExtractionPipeline;
 import io.albert4j.pipeline.Pooling;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -14,7 +15,6 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Sentence embeddings from any ALBERT checkpoint's encoder: one vector per text, pooled over the
@@ -97,7 +97,7 @@ public final class SentenceEmbedder extends TextStage<SentenceEmbedder> {
 
     @Override
     BatchTask task() {
-        return new Task(Pooling.valueOf(getPooling().toUpperCase(Locale.ROOT)), getNormalize(), getOutputAsVector());
+        return new Task(Pooling.parse(getPooling()), getNormalize(), getOutputAsVector());
     }
 
     private record Task(Pooling pooling, boolean normalize, boolean vector) implements BatchTask {
@@ -108,11 +108,12 @@ public final class SentenceEmbedder extends TextStage<SentenceEmbedder> {
 
         @Override
         public Runner open(ModelCache.Loaded loaded) {
-            FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(loaded.model(), loaded.tokenizer());
+            FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(loaded.model(), loaded.tokenizer(),
+                    new FeatureExtractionOptions(pooling, normalize));
             if (pooling == Pooling.POOLER) {
-                pipeline.embed(List.of(""), pooling, false, 1); // fails at once for a checkpoint without a pooler
+                pipeline.run(""); // fails at once for a checkpoint without a pooler
             }
-            return inputs -> pipeline.embed(inputs.stream().map(in -> in[0]).toList(), pooling, normalize, inputs.size())
+            return inputs -> pipeline.embed(inputs.stream().map(in -> in[0]).toList(), Math.max(1, inputs.size()))
                     .stream().<Object>map(e -> vector ? Vectors.dense(toDoubles(e)) : e).toList();
         }
 

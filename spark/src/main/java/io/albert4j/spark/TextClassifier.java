@@ -2,7 +2,9 @@ package io.albert4j.spark;
 
 import io.albert4j.pipeline.LabelScore;
 import io.albert4j.pipeline.ScoreFunction;
+import io.albert4j.pipeline.TextClassificationOptions;
 import io.albert4j.pipeline.TextClassificationPipeline;
+import io.albert4j.pipeline.TextPair;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
@@ -14,7 +16,6 @@ import org.apache.spark.sql.types.DataTypes;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Text classification (Hugging Face's "text-classification" pipeline) for an
@@ -108,13 +109,14 @@ public final class TextClassifier extends TextStage<TextClassifier> {
 
     @Override
     BatchTask task() {
-        int k = getTopK() == 0 ? TextClassificationPipeline.ALL_LABELS : getTopK();
+        TextClassificationOptions options = TextClassificationOptions.defaults()
+                .withTopK(getTopK() == 0 ? TextClassificationOptions.ALL_LABELS : getTopK());
         String function = getFunctionToApply();
-        return new Task(k, function == null ? null : ScoreFunction.valueOf(function.toUpperCase(Locale.ROOT)),
+        return new Task(function == null ? options : options.withFunctionToApply(ScoreFunction.parse(function)),
                 getPairCol() != null);
     }
 
-    private record Task(int topK, ScoreFunction function, boolean pairs) implements BatchTask {
+    private record Task(TextClassificationOptions options, boolean pairs) implements BatchTask {
         @Override
         public int requiredInputs() {
             return 1;
@@ -122,11 +124,11 @@ public final class TextClassifier extends TextStage<TextClassifier> {
 
         @Override
         public Runner open(ModelCache.Loaded loaded) {
-            TextClassificationPipeline pipeline = new TextClassificationPipeline(loaded.model(), loaded.tokenizer());
+            TextClassificationPipeline pipeline = new TextClassificationPipeline(loaded.model(), loaded.tokenizer(),
+                    options);
             return inputs -> {
-                List<String> texts = inputs.stream().map(in -> in[0]).toList();
-                List<String> pairTexts = pairs ? inputs.stream().map(in -> in[1]).toList() : null;
-                List<List<LabelScore>> results = pipeline.classify(texts, pairTexts, topK, function);
+                List<List<LabelScore>> results = pipeline.run(inputs.stream()
+                        .map(in -> new TextPair(in[0], pairs ? in[1] : null)).toList());
                 return results.stream().<Object>map(scores -> SparkValues.array(scores,
                         s -> SparkValues.struct(s.label(), s.score()))).toList();
             };

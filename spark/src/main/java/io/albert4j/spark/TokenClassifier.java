@@ -2,6 +2,7 @@ package io.albert4j.spark;
 
 import io.albert4j.pipeline.Aggregation;
 import io.albert4j.pipeline.Entity;
+import io.albert4j.pipeline.TokenClassificationOptions;
 import io.albert4j.pipeline.TokenClassificationPipeline;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
@@ -43,7 +44,7 @@ public final class TokenClassifier extends TextStage<TokenClassifier> {
                 ParamValidators.inArray(new String[] {"none", "simple", "first", "average", "max"}));
         ignoreLabels = new StringArrayParam(this, "ignoreLabels", "labels left out of the output (ignore_labels)");
         setDefault(aggregationStrategy, "none");
-        setDefault(ignoreLabels, TokenClassificationPipeline.DEFAULT_IGNORE_LABELS.toArray(String[]::new));
+        setDefault(ignoreLabels, TokenClassificationOptions.DEFAULT_IGNORE_LABELS.toArray(String[]::new));
     }
 
     public static MLReader<TokenClassifier> read() {
@@ -108,8 +109,9 @@ public final class TokenClassifier extends TextStage<TokenClassifier> {
 
         @Override
         public Runner open(ModelCache.Loaded loaded) {
-            TokenClassificationPipeline pipeline = new TokenClassificationPipeline(loaded.model(), loaded.tokenizer());
-            return inputs -> pipeline.tag(inputs.stream().map(in -> in[0]).toList(), aggregation, ignoreLabels)
+            TokenClassificationPipeline pipeline = new TokenClassificationPipeline(loaded.model(), loaded.tokenizer(),
+                    new TokenClassificationOptions(aggregation, ignoreLabels));
+            return inputs -> pipeline.run(inputs.stream().map(in -> in[0]).toList())
                     .stream().<Object>map(entities -> SparkValues.array(entities, this::row)).toList();
         }
 

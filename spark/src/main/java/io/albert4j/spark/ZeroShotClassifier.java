@@ -1,6 +1,7 @@
 package io.albert4j.spark;
 
 import io.albert4j.pipeline.ZeroShotClassificationPipeline;
+import io.albert4j.pipeline.ZeroShotOptions;
 import io.albert4j.pipeline.ZeroShotResult;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.Param;
@@ -42,7 +43,7 @@ public final class ZeroShotClassifier extends TextStage<ZeroShotClassifier> {
         hypothesisTemplate = new Param<>(uid, "hypothesisTemplate",
                 "the hypothesis, with {} where the label goes (hypothesis_template)");
         multiLabel = new BooleanParam(uid, "multiLabel", "score each label on its own (multi_label)");
-        setDefault(hypothesisTemplate, ZeroShotClassificationPipeline.DEFAULT_HYPOTHESIS_TEMPLATE);
+        setDefault(hypothesisTemplate, ZeroShotOptions.DEFAULT_HYPOTHESIS_TEMPLATE);
         setDefault(multiLabel, false);
     }
 
@@ -118,10 +119,10 @@ public final class ZeroShotClassifier extends TextStage<ZeroShotClassifier> {
 
         @Override
         public Runner open(ModelCache.Loaded loaded) {
-            ZeroShotClassificationPipeline pipeline = new ZeroShotClassificationPipeline(loaded.model(), loaded.tokenizer());
+            ZeroShotClassificationPipeline pipeline = new ZeroShotClassificationPipeline(loaded.model(), loaded.tokenizer(),
+                    ZeroShotOptions.of(labels).withHypothesisTemplate(template).withMultiLabel(multiLabel));
             return inputs -> {
-                List<ZeroShotResult> results = pipeline.classify(inputs.stream().map(in -> in[0]).toList(), labels,
-                        template, multiLabel);
+                List<ZeroShotResult> results = pipeline.run(inputs.stream().map(in -> in[0]).toList());
                 List<Object> outputs = new ArrayList<>(results.size());
                 for (ZeroShotResult r : results) {
                     Object[] ranked = new Object[r.labels().size()];

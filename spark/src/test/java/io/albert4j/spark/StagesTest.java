@@ -75,7 +75,8 @@ class StagesTest {
             for (int i = 0; i < texts.size(); i++) {
                 List<Row> labels = rows.get(i).getList(rows.get(i).fieldIndex("classification"));
                 assertLabels(expected.get(i), labels, texts.get(i));
-                assertSameLabels(pipeline.classify(texts.get(i), null, TextClassificationPipeline.ALL_LABELS, null), labels);
+                assertSameLabels(pipeline.withOptions(io.albert4j.pipeline.TextClassificationOptions.defaults().withAllLabels())
+                        .run(io.albert4j.pipeline.TextPair.of(texts.get(i))), labels);
             }
         }
     }
@@ -108,8 +109,9 @@ class StagesTest {
         try (Single single = new Single(model)) {
             TextClassificationPipeline pipeline = new TextClassificationPipeline(single.model, single.tokenizer);
             for (int i : new int[] {0, 2, 3}) {
-                List<LabelScore> want = pipeline.classify(values.get(i)[0], values.get(i)[1], 2,
-                        io.albert4j.pipeline.ScoreFunction.SIGMOID);
+                List<LabelScore> want = pipeline.withOptions(io.albert4j.pipeline.TextClassificationOptions.defaults()
+                        .withTopK(2).withFunctionToApply(io.albert4j.pipeline.ScoreFunction.SIGMOID))
+                        .run(new io.albert4j.pipeline.TextPair(values.get(i)[0], values.get(i)[1]));
                 List<Row> got = rows.get(i).getList(rows.get(i).fieldIndex("classification"));
                 assertEquals(2, got.size());
                 assertSameLabels(want, got);
@@ -147,7 +149,8 @@ class StagesTest {
         try (Single single = new Single(model)) {
             TokenClassificationPipeline pipeline = new TokenClassificationPipeline(single.model, single.tokenizer);
             for (int i = 0; i < texts.size(); i++) {
-                List<Entity> want = pipeline.tag(texts.get(i), Aggregation.SIMPLE, List.of());
+                List<Entity> want = pipeline.withOptions(new io.albert4j.pipeline.TokenClassificationOptions(
+                        Aggregation.SIMPLE, List.of())).run(texts.get(i));
                 List<Row> got = groups.get(i).getList(groups.get(i).fieldIndex("entities"));
                 assertEquals(want.size(), got.size(), texts.get(i));
                 for (int g = 0; g < got.size(); g++) {
@@ -337,7 +340,8 @@ class StagesTest {
                 .setNormalize(true).setPooling("cls").transform(frame));
         try (Single single = new Single(model)) {
             FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(single.model, single.tokenizer);
-            List<float[]> normalizedCls = pipeline.embed(texts, Pooling.CLS, true, 32);
+            List<float[]> normalizedCls = pipeline.withOptions(new io.albert4j.pipeline.FeatureExtractionOptions(
+                    Pooling.CLS, true)).embed(texts, 32);
             for (int i = 0; i < texts.size(); i++) {
                 List<Float> mean = arrays.get(i).getList(arrays.get(i).fieldIndex("embedding"));
                 JsonNode golden = tokens.get(i);

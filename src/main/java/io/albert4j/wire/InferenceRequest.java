@@ -1,10 +1,9 @@
-package io.albert4j.server;
+package io.albert4j.wire;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.albert4j.cli.JsonResults;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -20,9 +19,12 @@ import java.util.TreeSet;
  * "parameters": {...}}}. Parameters may also sit at the top level, as newer {@code huggingface_hub}
  * clients send them; {@code parameters} wins where both name one. {@code options} (the old API's
  * {@code wait_for_model} / {@code use_cache}) is accepted and ignored. A parameter whose value is
- * null counts as absent. Every accessor throws a 400 {@link HttpError} naming the bad field.
+ * null counts as absent. Every accessor throws a {@link WireException} naming the bad field, what
+ * it must be and what was found.
+ *
+ * <p>Immutable after parsing and thread-safe.
  */
-final class Request {
+public final class InferenceRequest {
     private static final Set<String> RESERVED = Set.of("inputs", "parameters", "options");
     private static final ObjectReader READER = JsonResults.JSON.reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -30,7 +32,7 @@ final class Request {
     private final JsonNode body;
     private final Map<String, JsonNode> parameters = new LinkedHashMap<>();
 
-    private Request(JsonNode body, Set<String> inputFields) {
+    private InferenceRequest(JsonNode body, Set<String> inputFields) {
         this.body = body;
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -41,7 +43,7 @@ final class Request {
         JsonNode nested = body.get("parameters");
         if (nested != null && !nested.isNull()) {
             if (!nested.isObject()) {
-                throw HttpError.badRequest("\"parameters\" must be a JSON object, found " + describe(nested));
+                throw new WireException("\"parameters\" must be a JSON object, found " + describe(nested));
             }
             nested.fields().forEachRemaining(e -> {
                 if (!e.getValue().isNull()) {
@@ -51,7 +53,7 @@ final class Request {
         }
         JsonNode options = body.get("options");
         if (options != null && !options.isNull() && !options.isObject()) {
-            throw HttpError.badRequest("\"options\" must be a JSON object, found " + describe(options));
+            throw new WireException("\"options\" must be a JSON object, found " + describe(options));
         }
     }
 
@@ -61,106 +63,110 @@ final class Request {
      * @param inputFields top-level fields that are inputs rather than parameters (question answering's
      *                    older {@code {"question": ..., "context": ...}} form)
      */
-    static Request parse(byte[] body, Set<String> inputFields) {
+    public static InferenceRequest parse(byte[] body, Set<String> inputFields) {
         JsonNode root;
         try {
             root = READER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw HttpError.badRequest("malformed JSON: " + e.getOriginalMessage());
+            throw new WireException("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw HttpError.badRequest("unreadable request body: " + e.getMessage());
+            throw new WireException("unreadable request body: " + e.getMessage());
         }
         if (root == null || root.isMissingNode()) {
-            throw HttpError.badRequest("empty request body; expected {\"inputs\": ...}");
+            throw new WireException("empty request body; expected {\"inputs\": ...}");
         }
         if (!root.isObject()) {
-            throw HttpError.badRequest("the request body must be a JSON object such as {\"inputs\": ...}, found "
+            throw new WireException("the request body must be a JSON object such as {\"inputs\": ...}, found "
                     + describe(root));
         }
-        return new Request(root, inputFields);
+        return new InferenceRequest(root, inputFields);
     }
 
     /** A top-level field, or null when absent or null. */
-    JsonNode field(String name) {
+    public JsonNode field(String name) {
         JsonNode value = body.get(name);
         return value == null || value.isNull() ? null : value;
     }
 
     /** {@code inputs}, required. */
-    JsonNode inputs() {
+    public JsonNode inputs() {
         JsonNode inputs = field("inputs");
         if (inputs == null) {
-            throw HttpError.badRequest("missing field \"inputs\"");
+            throw new WireException("missing field \"inputs\"");
         }
         return inputs;
     }
 
     /** Fails when a parameter outside {@code accepted} is present. */
-    void requireKnownParameters(String task, Set<String> accepted) {
+    public void requireKnownParameters(String task, Set<String> accepted) {
         for (String name : parameters.keySet()) {
             if (!accepted.contains(name)) {
-                throw HttpError.badRequest("unknown parameter \"" + name + "\" for " + task + "; accepted: "
+                throw new WireException("unknown parameter \"" + name + "\" for " + task + "; accepted: "
                         + String.join(", ", new TreeSet<>(accepted)));
             }
         }
     }
 
-    boolean has(String name) {
+    /** Whether the parameter is present (and not null). */
+    public boolean has(String name) {
         return parameters.containsKey(name);
     }
 
     /** Whether the parameter is present as one string (rather than a list). */
-    boolean isString(String name) {
+    public boolean isString(String name) {
         JsonNode v = parameters.get(name);
         return v != null && v.isTextual();
     }
 
-    int integer(String name, int fallback, int min) {
+    /** An integer parameter of at least {@code min}, or {@code fallback} when absent. */
+    public int integer(String name, int fallback, int min) {
         return integer(name, fallback, min, Integer.MAX_VALUE);
     }
 
-    int integer(String name, int fallback, int min, int max) {
+    /** An integer parameter within [{@code min}, {@code max}], or {@code fallback} when absent. */
+    public int integer(String name, int fallback, int min, int max) {
         JsonNode v = parameters.get(name);
         if (v == null) {
             return fallback;
         }
         if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw HttpError.badRequest("parameter \"" + name + "\" must be an integer, found " + describe(v));
+            throw new WireException("parameter \"" + name + "\" must be an integer, found " + describe(v));
         }
         if (v.intValue() < min) {
-            throw HttpError.badRequest("parameter \"" + name + "\" must be at least " + min + ", found " + v.intValue());
+            throw new WireException("parameter \"" + name + "\" must be at least " + min + ", found " + v.intValue());
         }
         if (v.intValue() > max) {
-            throw HttpError.badRequest("parameter \"" + name + "\" must be at most " + max + ", found " + v.intValue());
+            throw new WireException("parameter \"" + name + "\" must be at most " + max + ", found " + v.intValue());
         }
         return v.intValue();
     }
 
-    boolean bool(String name, boolean fallback) {
+    /** A boolean parameter, or {@code fallback} when absent. */
+    public boolean bool(String name, boolean fallback) {
         JsonNode v = parameters.get(name);
         if (v == null) {
             return fallback;
         }
         if (!v.isBoolean()) {
-            throw HttpError.badRequest("parameter \"" + name + "\" must be true or false, found " + describe(v));
+            throw new WireException("parameter \"" + name + "\" must be true or false, found " + describe(v));
         }
         return v.booleanValue();
     }
 
     /** A string parameter, or {@code fallback}. */
-    String string(String name, String fallback) {
+    public String string(String name, String fallback) {
         JsonNode v = parameters.get(name);
         if (v == null) {
             return fallback;
         }
         if (!v.isTextual()) {
-            throw HttpError.badRequest("parameter \"" + name + "\" must be a string, found " + describe(v));
+            throw new WireException("parameter \"" + name + "\" must be a string, found " + describe(v));
         }
         return v.textValue();
     }
 
     /** A string or list of strings, or null when absent. */
-    List<String> strings(String name) {
+    public List<String> strings(String name) {
         JsonNode v = parameters.get(name);
         if (v == null) {
             return null;
@@ -169,13 +175,13 @@ final class Request {
             return List.of(v.textValue());
         }
         if (!v.isArray()) {
-            throw HttpError.badRequest("parameter \"" + name + "\" must be a string or a list of strings, found "
+            throw new WireException("parameter \"" + name + "\" must be a string or a list of strings, found "
                     + describe(v));
         }
         List<String> out = new ArrayList<>();
         for (JsonNode item : v) {
             if (!item.isTextual()) {
-                throw HttpError.badRequest("parameter \"" + name + "\" must list strings, found " + describe(item));
+                throw new WireException("parameter \"" + name + "\" must list strings, found " + describe(item));
             }
             out.add(item.textValue());
         }
@@ -183,14 +189,14 @@ final class Request {
     }
 
     /** Fails when the parameter is present: the server cannot honour it. */
-    void unsupported(String name, String why) {
+    public void unsupported(String name, String why) {
         if (has(name)) {
-            throw HttpError.badRequest("parameter \"" + name + "\" is not supported: " + why);
+            throw new WireException("parameter \"" + name + "\" is not supported: " + why);
         }
     }
 
     /** A JSON value's kind and an abbreviation of it, for messages. */
-    static String describe(JsonNode node) {
+    public static String describe(JsonNode node) {
         String kind = node.isTextual() ? "a string" : node.isNumber() ? "a number" : node.isBoolean() ? "a boolean"
                 : node.isArray() ? "a list" : node.isObject() ? "an object" : node.isNull() ? "null" : "a value";
         String text = node.toString();

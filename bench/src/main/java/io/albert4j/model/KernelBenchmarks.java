@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * JMH benchmarks of the hot kernels of one albert-base layer at batch × seq tokens (default
  * 8 × 128 = 1,024 rows), each fast kernel next to its scalar double-precision reference from
- * {@link ReferenceKernels} (the one {@link KernelsTest} checks it against). The attention and FFN
- * blocks include their ND4J GEMMs. Run with {@code scripts/jmh.sh} (or
- * {@code java -cp target/test-classes:target/classes:DEPS org.openjdk.jmh.Main KernelBenchmarks}).
+ * {@link ReferenceKernels} (the one KernelsTest checks it against; from the library's test jar). The
+ * attention and FFN blocks include their ND4J GEMMs. Run with {@code scripts/jmh.sh} (or
+ * {@code java -cp bench/target/classes:$(cat bench/target/classpath.txt) org.openjdk.jmh.Main KernelBenchmarks}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -92,7 +92,7 @@ public class KernelBenchmarks {
         for (int[] m : attentionMask) {
             Arrays.fill(m, 1);
         }
-        additiveMask = KernelsTest.additive(attentionMask);
+        additiveMask = new float[batch][seq]; // the all-ones attention mask above, as the model adds it
         workspace = new Workspace();
         qkv = linear(random, 3 * HIDDEN, HIDDEN);
         dense = linear(random, HIDDEN, HIDDEN);
@@ -146,14 +146,14 @@ public class KernelBenchmarks {
         INDArray q = workspace.get("query", matrices, seq, HEAD_SIZE);
         INDArray k = workspace.get("key", matrices, seq, HEAD_SIZE);
         INDArray v = workspace.get("value", matrices, seq, HEAD_SIZE);
-        Kernels.splitHeads(fused, qkv.bias, batch, seq, HEADS, HEAD_SIZE, q, k, v);
+        Kernels.splitHeads(fused, qkv.bias, 0, batch, seq, HEADS, HEAD_SIZE, q, k, v);
         INDArray s = workspace.get("scores", matrices, seq, seq);
         Nd4j.matmul(q, k, s, false, true, false);
         Kernels.maskedSoftmax(s, additiveMask, HEADS, 0.125f);
         INDArray context = workspace.get("context", matrices, seq, HEAD_SIZE);
         Nd4j.matmul(s, v, context, false, false, false);
         INDArray merged = workspace.get("merged", rows, HIDDEN);
-        Kernels.mergeHeads(context, batch, seq, HEADS, HEAD_SIZE, merged);
+        Kernels.mergeHeads(context, 0, batch, seq, HEADS, HEAD_SIZE, merged);
         INDArray projected = workspace.get("projected", rows, HIDDEN);
         dense.projectInto(merged, projected);
         Kernels.addBiasResidualLayerNorm(projected, dense.bias, hidden, gamma, beta, 1e-12f, out);

@@ -1,4 +1,4 @@
-package io.albert4j.cli;
+package io.albert4j.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -13,6 +13,7 @@ import io.albert4j.pipeline.ChoiceScore;
 import io.albert4j.pipeline.Entity;
 import io.albert4j.pipeline.FillMaskCandidate;
 import io.albert4j.pipeline.LabelScore;
+import io.albert4j.pipeline.Pooling;
 import io.albert4j.pipeline.ZeroShotResult;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -20,8 +21,11 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The one place where pipeline results become JSON, in Hugging Face's pipeline output shapes;
- * shared by the CLI and the HTTP server. Stateless and thread-safe.
+ * The one place where pipeline results become JSON, in Hugging Face's pipeline output shapes
+ * (field names, nesting, offsets in code points); shared by the CLI, the HTTP server and Java
+ * callers who want Hugging Face-shaped JSON. One method per result type writes one input's result.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class JsonResults {
     /**
@@ -93,6 +97,7 @@ public final class JsonResults {
         return perMask.size() == 1 ? masks.get(0) : masks;
     }
 
+    /** {@code [{"label", "score"}, ...]}, as text classification (and sentence order) returns them. */
     public static ArrayNode labels(List<LabelScore> scores) {
         ArrayNode out = JSON.createArrayNode();
         scores.forEach(s -> out.addObject().put("label", s.label()).put("score", s.score()));
@@ -142,12 +147,22 @@ public final class JsonResults {
         return text.codePointCount(0, Math.min(utf16Index, text.length()));
     }
 
+    /** {@code [{"choice", "score"}, ...]}, in the order of the choices. */
     public static ArrayNode choices(List<ChoiceScore> scores) {
         ArrayNode out = JSON.createArrayNode();
         scores.forEach(s -> out.addObject().put("choice", s.choice()).put("score", s.score()));
         return out;
     }
 
+    /**
+     * A feature-extraction result: without pooling Hugging Face's {@code [1, tokens, hidden]} (the
+     * text's token matrix in a list of one); with pooling the one vector.
+     */
+    public static ArrayNode features(float[][] result, Pooling pooling) {
+        return pooling == Pooling.NONE ? JSON.createArrayNode().add(matrix(result)) : vector(result[0]);
+    }
+
+    /** A list of numbers. */
     public static ArrayNode vector(float[] values) {
         ArrayNode out = JSON.createArrayNode();
         for (float v : values) {
@@ -156,6 +171,7 @@ public final class JsonResults {
         return out;
     }
 
+    /** A list of rows. */
     public static ArrayNode matrix(float[][] rows) {
         ArrayNode out = JSON.createArrayNode();
         for (float[] row : rows) {
@@ -164,6 +180,7 @@ public final class JsonResults {
         return out;
     }
 
+    /** A list of integers. */
     public static ArrayNode ints(int[] values) {
         ArrayNode out = JSON.createArrayNode();
         for (int v : values) {

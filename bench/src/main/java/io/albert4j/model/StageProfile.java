@@ -10,9 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Ad-hoc per-stage timing of one albert-base layer (random weights):
- * {@code java -cp ... io.albert4j.model.StageProfile BATCH SEQ REPS}. Prints ms per stage, alternating
- * the implementation before the performance work ({@link LegacyKernels}) and the current one.
+ * Per-stage timing of one albert-base layer (random weights), the kernels {@link AlbertLayer} runs:
+ * {@code scripts/profile.sh BATCH SEQ REPS} (or {@code java -cp ... io.albert4j.model.StageProfile
+ * BATCH SEQ REPS}). Prints ms per stage and per layer application, ten lines (the first ones warm up).
+ * The layer before the performance work (commit 5ac30ef) is in git history (LegacyKernels, removed
+ * with the move out of the test tree).
  */
 public final class StageProfile {
     public static void main(String[] a) {
@@ -28,7 +30,7 @@ public final class StageProfile {
         float[] g = new float[h];
         Arrays.fill(g, 1f);
         float[] zero = new float[h];
-        float[][] mask = new float[batch][seq];
+        float[][] mask = new float[batch][seq]; // additive mask of an all-ones attention mask
         Workspace ws = new Workspace();
         INDArray q = ws.get("qkv", rows, 3 * h);
         INDArray query = ws.get("query", (long) batch * heads, seq, hs);
@@ -43,38 +45,21 @@ public final class StageProfile {
         INDArray out = ws.get("out", rows, h);
         Map<String, Runnable> stages = new LinkedHashMap<>();
         stages.put("qkv", () -> qkv.projectInto(x, q));
-        stages.put("split", () -> Kernels.splitHeads(q, qkv.bias, batch, seq, heads, hs, query, key, value));
+        stages.put("split", () -> Kernels.splitHeads(q, qkv.bias, 0, batch, seq, heads, hs, query, key, value));
         stages.put("scores", () -> Nd4j.matmul(query, key, scores, false, true, false));
         stages.put("softmax", () -> Kernels.maskedSoftmax(scores, mask, heads, 0.125f));
         stages.put("ctx", () -> Nd4j.matmul(scores, value, ctx, false, false, false));
-        stages.put("merge", () -> Kernels.mergeHeads(ctx, batch, seq, heads, hs, merged));
+        stages.put("merge", () -> Kernels.mergeHeads(ctx, 0, batch, seq, heads, hs, merged));
         stages.put("dense", () -> dense.projectInto(merged, proj));
         stages.put("ln1", () -> Kernels.addBiasResidualLayerNorm(proj, zero, x, g, zero, 1e-12f, att));
         stages.put("ffn1", () -> ffn.projectInto(att, inner));
         stages.put("gelu", () -> Kernels.addBiasActivation(inner, ffn.bias, Activation.GELU_NEW));
         stages.put("ffn2", () -> ffnOut.projectInto(inner, out));
         stages.put("ln2", () -> Kernels.addBiasResidualLayerNorm(out, zero, att, g, zero, 1e-12f, out));
-        // Before the performance work (commit 5ac30ef), stage by stage: fresh arrays per op,
-        // ND4J permute + dup for the head split and merge, the scalar FloatBuffer kernels.
-        Map<String, Runnable> legacy = new LinkedHashMap<>();
-        INDArray[] keep = new INDArray[4];
-        legacy.put("qkv", () -> keep[0] = qkv.forward(x));
-        legacy.put("split", () -> keep[1] = keep[0].reshape('c', batch, seq, 3, heads, hs).permute(2, 0, 3, 1, 4).dup('c'));
-        legacy.put("scores", () -> Nd4j.matmul(query, key, scores, false, true, false));
-        legacy.put("softmax", () -> LegacyKernels.maskedSoftmax(scores, mask, heads, 0.125f));
-        legacy.put("ctx", () -> Nd4j.matmul(scores, value, ctx, false, false, false));
-        legacy.put("merge", () -> keep[2] = ctx.reshape('c', batch, heads, seq, hs).permute(0, 2, 1, 3).dup('c').reshape('c', rows, h));
-        legacy.put("dense", () -> keep[3] = dense.project(merged));
-        legacy.put("ln1", () -> LegacyKernels.addBiasResidualLayerNorm(proj, zero, x, g, zero, 1e-12f, Kernels.allocate(rows, h)));
-        legacy.put("ffn1", () -> keep[0] = ffn.project(att));
-        legacy.put("gelu", () -> LegacyKernels.addBiasActivation(inner, ffn.bias, Activation.GELU_NEW));
-        legacy.put("ffn2", () -> keep[1] = ffnOut.project(inner));
-        legacy.put("ln2", () -> LegacyKernels.addBiasResidualLayerNorm(out, zero, att, g, zero, 1e-12f, out));
         for (int it = 0; it < 10; it++) {
-            boolean old = it % 2 == 0;
-            StringBuilder line = new StringBuilder(old ? "before " : "after  ");
+            StringBuilder line = new StringBuilder("stages ");
             double total = 0;
-            for (Map.Entry<String, Runnable> e : (old ? legacy : stages).entrySet()) {
+            for (Map.Entry<String, Runnable> e : stages.entrySet()) {
                 long t0 = System.nanoTime();
                 for (int r = 0; r < reps; r++) {
                     e.getValue().run();
