@@ -4,7 +4,7 @@
 # classification), and speed at 8×128 with the three precisions interleaved. Prints the markdown
 # tables of docs/precision.md.
 #
-# Usage: scripts/precision.sh [SENTENCES (default 400; 0: speed only)] [REPS (default 15)]
+# Usage: scripts/precision.sh [SENTENCES (default 400; 0: speed only)] [REPS (default 15; 0: accuracy only)]
 # Environment: FIXTURES (../shared/fixtures), CORPUS (wikitext-2 validation), THREADS (2),
 #   BENCH_SKIP_BUILD=1 to reuse bench/target.
 set -euo pipefail

@@ -29,7 +29,7 @@ import java.util.Random;
  *     pooler + 3-label classifier (weights N(0, 1/hidden)) on the [CLS] state;</li>
  * <li>speed at 8×128 on corpus sentences: fp32, int8 and bf16 forward passes interleaved, medians.</li>
  * </ol>
- * {@code PrecisionReport FIXTURES CORPUS SENTENCES REPS}; SENTENCES 0 measures speed only.
+ * {@code PrecisionReport FIXTURES CORPUS SENTENCES REPS}; SENTENCES 0 measures speed only, REPS 0 accuracy only.
  */
 public final class PrecisionReport {
     private static final Precision[] REDUCED = {Precision.INT8, Precision.BF16};
@@ -52,7 +52,9 @@ public final class PrecisionReport {
             goldenCheckpoints(fixtures);
             corpusAgreement(base, corpusBatches(base, corpus, sentences));
         }
-        speed(base, corpusBatches(base, corpus, 8).get(0), reps);
+        if (reps > 0) {
+            speed(base, corpusBatches(base, corpus, 8).get(0), reps);
+        }
     }
 
     private static void goldenCheckpoints(Path fixtures) throws IOException {
