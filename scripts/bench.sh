@@ -84,9 +84,10 @@ done
 
 # Per-stage profile of one layer (bench/: scripts/profile.sh), at 8 x 128 and 1 x 16.
 reps=10; [ "$QUICK" = 1 ] && reps=2
+source scripts/bench-build.sh
 for shape in "8 128" "1 16"; do
   set -- $shape
-  scripts/profile.sh "$1" "$2" "$([ "$1" = 1 ] && echo $((reps * 20)) || echo $reps)" 2>/dev/null \
+  BENCH_SKIP_BUILD=1 scripts/profile.sh "$1" "$2" "$([ "$1" = 1 ] && echo $((reps * 20)) || echo $reps)" 2>/dev/null \
     | grep -E '^stages' > "$RES/stages_${1}x${2}.txt" || true
 done
 

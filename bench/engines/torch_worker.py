@@ -6,11 +6,14 @@ io.albert4j.bench.EngineWorker (driven by bench_engines.py):
 transformers' AlbertModel (no pooler) in float32 under torch.inference_mode, its default attention
 implementation, torch.set_num_threads(THREADS), one inter-op thread.
 """
-import sys
 import time
 
-import torch
-from transformers import AlbertModel
+START = time.perf_counter()  # before the imports: "ready" counts torch's and transformers' import time
+
+import sys  # noqa: E402
+
+import torch  # noqa: E402
+from transformers import AlbertModel  # noqa: E402
 
 
 def ids(batch, seq):
@@ -21,11 +24,10 @@ def ids(batch, seq):
 
 def main():
     threads, model_dir = int(sys.argv[1]), sys.argv[2]
-    start = time.perf_counter()
     torch.set_num_threads(threads)
     torch.set_num_interop_threads(1)
     model = AlbertModel.from_pretrained(model_dir, add_pooling_layer=False).eval()
-    print("ready %.1f" % ((time.perf_counter() - start) * 1e3), flush=True)
+    print("ready %.1f" % ((time.perf_counter() - START) * 1e3), flush=True)
     for line in sys.stdin:
         command = line.split()
         if command == ["quit"]:

@@ -118,8 +118,10 @@ def tokenizer_flag(mode):
 
 
 def detect_tokenizer_option(jar):
-    usage = subprocess.run(["java", "-jar", jar, "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout
-    TOKENIZER_OPTION.append(b"--tokenizer" in usage)
+    # The usage of tokenize (picocli CLI), or the one-page usage of older jars.
+    usages = [subprocess.run(["java", "-jar", jar] + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout
+              for args in (["tokenize", "--help"], ["--help"])]
+    TOKENIZER_OPTION.append(any(b"--tokenizer" in usage for usage in usages))
 
 
 def request_body(case):

@@ -14,6 +14,10 @@ import io.albert4j.tokenizer.Encoding;
 import io.albert4j.tokenizer.Truncation;
 import io.albert4j.wire.JsonResults;
 import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,7 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /**
@@ -40,82 +44,111 @@ import java.util.stream.Collectors;
  * {@code --warmup-lines} (128) lines. {@code --dump-ids FILE} writes the token ids of every line
  * (one line each, space separated) so that a baseline can run the very same tokens.
  */
-final class BenchCommand implements Command {
-    public String name() {
-        return "bench";
-    }
+@Command(name = "bench", description = {
+        "Times the encoder forward pass on random ids (--batch, --seq-len), or with --text-file the end-to-end "
+                + "embedding of real text; prints one JSON object of timings."})
+final class BenchCommand implements Callable<Integer> {
+    @ParentCommand
+    AlbertCommand root;
 
-    public String usage() {
-        return "--model DIR|ID (--batch B --seq-len S | --text-file F [--lines N] [--batch-size N] [--warmup-lines N] [--dump-ids FILE])"
-                + " [--threads T] [--warmup N] [--iterations N]";
-    }
+    @Mixin
+    ModelOption model;
 
-    public Set<String> valueOptions() {
-        return Set.of("--model", "--batch", "--seq-len", "--threads", "--warmup", "--iterations",
-                "--text-file", "--lines", "--batch-size", "--dump-ids", "--seed", "--warmup-lines");
-    }
+    @Option(names = "--batch", paramLabel = "B", description = "sequences per forward pass (default: 1)")
+    int batch = 1;
 
-    public int run(CliArgs args, Console console) throws Exception {
-        int threads = args.intValue("--threads", Parallelism.threads());
-        if (threads < 1) {
-            throw new CliException("bench: --threads must be positive");
+    @Option(names = "--seq-len", paramLabel = "S", description = "tokens per sequence (default: 128)")
+    int seqLen = 128;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed of the random ids (default: 42)")
+    int seed = 42;
+
+    @Option(names = "--threads", paramLabel = "T", description = "compute threads (default: the processors)")
+    Integer threads;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "untimed runs first (default: 3; 1 with --text-file)")
+    Integer warmup;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "timed runs (default: 10; 1 with --text-file)")
+    Integer iterations;
+
+    @Option(names = "--text-file", paramLabel = "F", description = "embed the non-blank lines of F instead")
+    Path textFile;
+
+    @Option(names = "--lines", paramLabel = "N", description = "with --text-file: lines to embed (default: 2000)")
+    int lines = 2000;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "with --text-file: sentences per batch "
+            + "(default: " + FeatureExtractionPipeline.DEFAULT_BATCH_SIZE + ")")
+    int batchSize = FeatureExtractionPipeline.DEFAULT_BATCH_SIZE;
+
+    @Option(names = "--warmup-lines", paramLabel = "N", description = "with --text-file: lines of each warm-up pass "
+            + "(default: 128)")
+    int warmupLines = 128;
+
+    @Option(names = "--dump-ids", paramLabel = "FILE", description = "with --text-file: write each line's token ids "
+            + "to FILE, one line each, so that a baseline can run the very same tokens")
+    Path dumpIds;
+
+    @Override
+    public Integer call() throws Exception {
+        int threadCount = threads != null ? threads : Parallelism.threads();
+        if (threadCount < 1) {
+            throw new CliException("--threads must be positive, found " + threadCount);
         }
-        Parallelism.setThreads(threads);
-        Nd4j.factory().blas().setMaxThreads(threads);
-        Path dir = LoadedModel.resolve(args.value("--model"), console);
-        String textFile = args.value("--text-file");
-        ObjectNode json = textFile == null ? forwardOnly(args, dir, threads) : endToEnd(args, dir, threads, Path.of(textFile));
+        Parallelism.setThreads(threadCount);
+        Nd4j.factory().blas().setMaxThreads(threadCount);
+        Path dir = LoadedModel.resolve(model.model, root.console());
+        ObjectNode json = textFile == null ? forwardOnly(dir, threadCount) : endToEnd(dir, threadCount);
         json.put("peak_rss_mb", peakRssMb());
-        console.out().println(JsonResults.JSON.writeValueAsString(json));
+        root.console().out().println(JsonResults.JSON.writeValueAsString(json));
         return 0;
     }
 
-    private static ObjectNode forwardOnly(CliArgs args, Path dir, int threads) {
-        int batch = positive(args, "--batch", 1);
-        int seq = positive(args, "--seq-len", 128);
-        int warmup = args.intValue("--warmup", 3);
-        int iterations = positive(args, "--iterations", 10);
-        try (AlbertModel model = AlbertModel.load(dir, Architecture.ALBERT_MODEL)) {
-            if (seq > model.config().maxPositionEmbeddings()) {
-                throw new CliException("bench: --seq-len exceeds max_position_embeddings "
-                        + model.config().maxPositionEmbeddings());
+    private ObjectNode forwardOnly(Path dir, int threadCount) {
+        positive("--batch", batch);
+        positive("--seq-len", seqLen);
+        int runs = positive("--iterations", iterations != null ? iterations : 10);
+        try (AlbertModel albert = AlbertModel.load(dir, Architecture.ALBERT_MODEL)) {
+            if (seqLen > albert.config().maxPositionEmbeddings()) {
+                throw new CliException("--seq-len " + seqLen + " exceeds max_position_embeddings "
+                        + albert.config().maxPositionEmbeddings());
             }
-            Random random = new Random(args.intValue("--seed", 42));
-            int vocab = model.config().vocabSize();
-            int[][] ids = new int[batch][seq];
+            Random random = new Random(seed);
+            int vocab = albert.config().vocabSize();
+            int[][] ids = new int[batch][seqLen];
             for (int[] row : ids) {
-                for (int s = 0; s < seq; s++) {
+                for (int s = 0; s < seqLen; s++) {
                     row[s] = 5 + random.nextInt(vocab - 5);
                 }
             }
             AlbertInput input = AlbertInput.of(ids);
-            double[] times = time(warmup, iterations, () -> model.forward(input).lastHiddenState());
-            ObjectNode json = summary(times, threads);
+            double[] times = time(warmup != null ? warmup : 3, runs, () -> albert.forward(input).lastHiddenState());
+            ObjectNode json = summary(times, threadCount);
             json.put("batch", batch);
-            json.put("seq_len", seq);
+            json.put("seq_len", seqLen);
             json.put("seq_per_s", batch / median(times));
-            json.put("tokens_per_s", (double) batch * seq / median(times));
+            json.put("tokens_per_s", (double) batch * seqLen / median(times));
             return reorder(json, "batch", "seq_len", "threads", "median_s", "p90_s", "seq_per_s", "tokens_per_s");
         }
     }
 
-    private static ObjectNode endToEnd(CliArgs args, Path dir, int threads, Path file) throws IOException {
-        int lines = positive(args, "--lines", 2000);
-        int batchSize = positive(args, "--batch-size", FeatureExtractionPipeline.DEFAULT_BATCH_SIZE);
-        int warmup = args.intValue("--warmup", 1);
-        int warmupLines = positive(args, "--warmup-lines", 128);
-        int iterations = positive(args, "--iterations", 1);
+    private ObjectNode endToEnd(Path dir, int threadCount) throws IOException {
+        positive("--lines", lines);
+        positive("--batch-size", batchSize);
+        positive("--warmup-lines", warmupLines);
+        int runs = positive("--iterations", iterations != null ? iterations : 1);
+        int warmups = warmup != null ? warmup : 1;
         List<String> texts;
-        try (var stream = Files.lines(file, StandardCharsets.UTF_8)) {
+        try (var stream = Files.lines(textFile, StandardCharsets.UTF_8)) {
             texts = stream.filter(l -> !l.isBlank()).limit(lines).toList();
         }
-        try (AlbertModel model = AlbertModel.load(dir, Architecture.ALBERT_MODEL);
+        try (AlbertModel albert = AlbertModel.load(dir, Architecture.ALBERT_MODEL);
              AlbertTokenizer tokenizer = AlbertTokenizer.load(dir)) {
-            FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(model, tokenizer,
+            FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(albert, tokenizer,
                     FeatureExtractionOptions.defaults().withPooling(Pooling.MEAN));
-            String dump = args.value("--dump-ids");
             long tokens = 0;
-            EncodeOptions options = EncodeOptions.defaults().withMaxLength(model.config().maxPositionEmbeddings())
+            EncodeOptions options = EncodeOptions.defaults().withMaxLength(albert.config().maxPositionEmbeddings())
                     .withTruncation(Truncation.LONGEST_FIRST);
             List<int[]> allIds = new ArrayList<>();
             for (String t : texts) {
@@ -123,19 +156,19 @@ final class BenchCommand implements Command {
                 tokens += e.length();
                 allIds.add(e.inputIds());
             }
-            if (dump != null) {
-                try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(Path.of(dump), StandardCharsets.UTF_8))) {
+            if (dumpIds != null) {
+                try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dumpIds, StandardCharsets.UTF_8))) {
                     for (int[] ids : allIds) {
                         w.println(Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(" ")));
                     }
                 }
             }
             List<String> warmupTexts = texts.subList(0, Math.min(warmupLines, texts.size()));
-            for (int i = 0; i < warmup; i++) {
+            for (int i = 0; i < warmups; i++) {
                 pipeline.embed(warmupTexts, batchSize);
             }
-            double[] times = time(0, iterations, () -> pipeline.embed(texts, batchSize));
-            ObjectNode json = summary(times, threads);
+            double[] times = time(0, runs, () -> pipeline.embed(texts, batchSize));
+            ObjectNode json = summary(times, threadCount);
             json.put("mode", "text");
             json.put("sentences", texts.size());
             json.put("tokens", tokens);
@@ -192,12 +225,11 @@ final class BenchCommand implements Command {
         return out;
     }
 
-    private static int positive(CliArgs args, String name, int fallback) {
-        int v = args.intValue(name, fallback);
-        if (v < 1) {
-            throw new CliException("bench: " + name + " must be positive, found " + v);
+    private static int positive(String option, int value) {
+        if (value < 1) {
+            throw new CliException(option + " must be positive, found " + value);
         }
-        return v;
+        return value;
     }
 
     /** VmHWM of /proc/self/status in MiB, or -1 where there is none. */

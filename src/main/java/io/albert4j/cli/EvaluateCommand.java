@@ -8,6 +8,10 @@ import io.albert4j.pipeline.PretrainingEvaluation;
 import io.albert4j.pipeline.PretrainingEvaluation.MaskedExample;
 import io.albert4j.pipeline.PretrainingEvaluation.OrderExample;
 import io.albert4j.wire.JsonResults;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,38 +19,36 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code evaluate --sample FILE}: held-out masked-LM top-1/top-5 and sentence-order accuracy of an
  * AlbertForPreTraining checkpoint on a sample file
  * {@code {"mlm": [{"input_ids", "token_type_ids", "masked_positions", "labels"}], "sop": [{"input_ids", "token_type_ids", "label"}]}}.
  */
-final class EvaluateCommand implements Command {
-    public String name() {
-        return "evaluate";
-    }
+@Command(name = "evaluate", description = "Held-out masked-LM top-1/top-5 and sentence-order accuracy of an "
+        + "AlbertForPreTraining checkpoint on pre-masked examples.")
+final class EvaluateCommand implements Callable<Integer> {
+    @ParentCommand
+    AlbertCommand root;
 
-    public String usage() {
-        return "[--model DIR|ID] --sample FILE";
-    }
+    @Mixin
+    ModelOption model;
 
-    public Set<String> valueOptions() {
-        return Set.of("--model", "--sample");
-    }
+    @Option(names = "--sample", paramLabel = "FILE", required = true,
+            description = "{\"mlm\": [{input_ids, token_type_ids, masked_positions, labels}], "
+                    + "\"sop\": [{input_ids, token_type_ids, label}]}")
+    Path sample;
 
-    public int run(CliArgs args, Console console) throws IOException {
-        String sample = args.value("--sample");
-        if (sample == null) {
-            throw new CliException("evaluate: --sample FILE is required");
-        }
-        JsonNode root = read(Path.of(sample));
-        try (AlbertModel model = AlbertModel.load(LoadedModel.resolve(args.value("--model"), console))) {
-            PretrainingEvaluation.Result r = PretrainingEvaluation.evaluate(model, masked(root), ordered(root));
+    @Override
+    public Integer call() throws IOException {
+        JsonNode examples = read(sample);
+        try (AlbertModel loaded = AlbertModel.load(LoadedModel.resolve(model.model, root.console()))) {
+            PretrainingEvaluation.Result r = PretrainingEvaluation.evaluate(loaded, masked(examples), ordered(examples));
             ObjectNode out = JsonResults.JSON.createObjectNode()
                     .put("mlm_top1", r.mlmTop1()).put("mlm_top5", r.mlmTop5()).put("masked_tokens", r.maskedTokens())
                     .put("sop_accuracy", r.sopAccuracy()).put("sop_pairs", r.sopPairs());
-            console.out().println(JsonResults.JSON.writeValueAsString(out));
+            root.console().out().println(JsonResults.JSON.writeValueAsString(out));
             return 0;
         }
     }

@@ -18,30 +18,17 @@ record LoadedModel(Path dir, AlbertModel model, AlbertTokenizer tokenizer) imple
     /** The default model's classpath location, used when --model is absent. */
     static final String DEFAULT_MODEL = "models/albert-demo";
 
-    static LoadedModel load(CliArgs args, Console console) {
-        Path dir = resolve(args.value("--model"), console);
-        AlbertModel model = AlbertModel.load(dir);
+    /** The model {@code --model} names (or the demo model) and its tokenizer in the mode {@code --tokenizer} names. */
+    static LoadedModel load(ModelOption model, TokenizerOption tokenizer, Console console) {
+        TokenizerMode mode = tokenizer.mode();
+        Path dir = resolve(model.model, console);
+        AlbertModel loaded = AlbertModel.load(dir);
         try {
-            return new LoadedModel(dir, model, loadTokenizer(dir, args));
+            return new LoadedModel(dir, loaded, AlbertTokenizer.load(dir, mode));
         } catch (RuntimeException e) {
-            model.close();
+            loaded.close();
             throw e;
         }
-    }
-
-    /** The tokenizer of {@code dir} in the mode {@code --tokenizer fast|slow} names (fast by default). */
-    static AlbertTokenizer loadTokenizer(Path dir, CliArgs args) {
-        return AlbertTokenizer.load(dir, tokenizerMode(args));
-    }
-
-    /** {@code --tokenizer fast|slow} (fast by default), also what {@code serve} starts its server with. */
-    static TokenizerMode tokenizerMode(CliArgs args) {
-        String mode = args.value("--tokenizer", "fast");
-        return switch (mode) {
-            case "fast" -> TokenizerMode.FAST;
-            case "slow" -> TokenizerMode.SLOW;
-            default -> throw new CliException("--tokenizer must be fast or slow, found \"" + mode + "\"");
-        };
     }
 
     /**

@@ -1,31 +1,34 @@
 package io.albert4j.cli;
 
 import io.albert4j.AlbertException;
-import io.albert4j.Albert4j;
 import io.albert4j.wire.JsonResults;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code java -jar albert.jar COMMAND [options]}: ALBERT tasks on the command line. Each command
  * prints one JSON document on stdout (or one line per input line with {@code --input}); logs go to
- * stderr. Errors in the input or the model exit with code 2 and one line on stderr.
+ * stderr. Exit codes: 0 done, 2 bad input or usage (one line on stderr), 1 an internal failure.
  *
- * <p>Thread-safe: {@link #run} keeps no state between calls; in-process callers pass their own streams.
+ * <p>The commands are declared with picocli annotations ({@link AlbertCommand} and the classes it
+ * lists); this class wires the streams and turns exceptions into one-line messages and exit codes.
+ *
+ * <p>Thread-safe: {@link #run} builds its command objects per call; in-process callers pass their own streams.
  */
 public final class Main {
-    private static final List<Command> COMMANDS = List.of(
-            new TaskCommands.FillMask(), new TaskCommands.Classify(), new TaskCommands.ZeroShot(),
-            new TaskCommands.QuestionAnswering(),
-            new TaskCommands.Ner(), new TaskCommands.Embed(), new TaskCommands.SentenceOrder(),
-            new TaskCommands.Choose(), new TokenizeCommand(), new ForwardCommand(), new EvaluateCommand(),
-            new ServeCommand(), new BenchCommand(), new TokenizerBenchCommand());
+    /** Exit code for bad input, bad options or a model that cannot serve the command. */
+    static final int BAD_INPUT = 2;
+    /** Exit code for a failure that is not the input's fault. */
+    static final int INTERNAL = 1;
 
     private Main() {
     }
@@ -37,51 +40,141 @@ public final class Main {
 
     /** Runs one command in-process and returns its exit code (0 ok, 1 internal failure, 2 bad input). */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        Map<String, Command> byName = new LinkedHashMap<>();
-        COMMANDS.forEach(c -> byName.put(c.name(), c));
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
-            printUsage(byName, args.length == 0 ? err : out);
-            return args.length == 0 ? 2 : 0;
-        }
-        if (args[0].equals("--version") || args[0].equals("version")) {
-            out.println("albert4j " + Albert4j.version());
-            return 0;
-        }
-        Command command = byName.get(args[0]);
-        if (command == null) {
-            err.println("albert: unknown command \"" + args[0] + "\"; commands: " + byName.keySet());
-            return 2;
-        }
+        CommandLine commandLine = commandLine(new Console(in, out, err), args);
         try {
-            CliArgs parsed = new CliArgs(command.name(), Arrays.asList(args).subList(1, args.length),
-                    command.valueOptions(), command.flags());
-            return command.run(parsed, new Console(in, out, err));
-        } catch (CliException | AlbertException e) {
-            err.println("albert " + command.name() + ": " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            AlbertException cause = JsonResults.nonFinite(e);
-            err.println("albert " + command.name() + ": " + (cause != null ? cause.getMessage()
-                    : "input/output error: " + AlbertException.quote(String.valueOf(e.getMessage()))));
-            return 2;
+            return commandLine.execute(args);
         } catch (OutOfMemoryError e) {
-            err.println("albert " + command.name() + ": out of memory (" + e.getMessage() + "); give the JVM more "
-                    + "(java -Xmx...) or send smaller inputs");
-            return 1;
-        } catch (Exception | Error e) {
-            err.println("albert " + command.name() + ": internal error (a bug; please report it): " + e);
-            return 1;
+            err.println("albert: out of memory (" + e.getMessage() + "); give the JVM more (java -Xmx...) or send "
+                    + "smaller inputs");
+            return INTERNAL;
+        } catch (Error e) {
+            err.println("albert: internal error (a bug; please report it): " + e);
+            return INTERNAL;
+        } finally {
+            commandLine.getOut().flush();
+            commandLine.getErr().flush();
+            out.flush();
+            err.flush();
         }
     }
 
-    private static void printUsage(Map<String, Command> commands, PrintStream to) {
-        to.println("usage: java -jar albert.jar COMMAND [options]   (or --version)");
-        commands.values().forEach(c -> to.println("  " + c.name() + " " + c.usage()));
-        to.println("Without --model, the default model " + LoadedModel.DEFAULT_MODEL + " that albert.jar carries is used.");
-        to.println("--model takes a checkpoint directory or a Hugging Face Hub id (org/name[@revision]), downloaded"
-                + " through Hugging Face's cache (HF_HUB_CACHE, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE=1).");
-        to.println("Commands that load a model take --tokenizer fast|slow: fast (the default) is Hugging Face's"
-                + " tokenizers-backed tokenizer, slow the transformers-4 SentencePiece one.");
+    /** The whole command tree on these streams, with the error handlers that keep each error to one line. */
+    static CommandLine commandLine(Console console) {
+        return commandLine(console, new String[0]);
+    }
+
+    /**
+     * The command tree for {@code args}: the top level and, when {@code args} starts with a command's
+     * name, that command alone (building a command costs picocli's reflection, and a cold start pays it).
+     */
+    static CommandLine commandLine(Console console, String[] args) {
+        CommandLine commandLine = new CommandLine(new AlbertCommand(console));
+        List<Class<?>> commands = commandsFor(args);
+        commands.forEach(commandLine::addSubcommand);
+        if (commands == AlbertCommand.COMMANDS) {
+            commandLine.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        }
+        // After the subcommands are added: picocli's setters reach the commands present when called.
+        return commandLine
+                .setOut(writer(console.out()))
+                .setErr(writer(console.err()))
+                // The last of a repeated option wins, as --top-k 3 --top-k 5 always did.
+                .setOverwrittenOptionsAllowed(true)
+                .registerConverter(Integer.class, Main::integer)
+                .registerConverter(int.class, Main::integer)
+                .setParameterExceptionHandler(Main::usageError)
+                .setExecutionExceptionHandler((e, cl, parsed) -> failure(e, cl));
+    }
+
+    /**
+     * The commands {@code args} needs: none for {@code --version}, the one named, or all of them (for
+     * the usage, help, completion, and the error that lists them).
+     */
+    private static List<Class<?>> commandsFor(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return List.of();
+        }
+        Class<?> named = args.length == 0 ? null : commandNamed(args[0]);
+        return named == null || AlbertCommand.NEED_ALL.contains(named) ? AlbertCommand.COMMANDS : List.of(named);
+    }
+
+    /** The command class whose {@code @Command} name is {@code name}, or null. */
+    private static Class<?> commandNamed(String name) {
+        for (Class<?> command : AlbertCommand.COMMANDS) {
+            if (command.getAnnotation(CommandLine.Command.class).name().equals(name)) {
+                return command;
+            }
+        }
+        return null;
+    }
+
+    /** An integer option's value, refused in the words of every other CLI error. */
+    private static Integer integer(String value) {
+        try {
+            return Integer.valueOf(value);
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("expects an integer, found \"" + value + "\"");
+        }
+    }
+
+    private static PrintWriter writer(PrintStream stream) {
+        return new PrintWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), true);
+    }
+
+    /** A command line that does not parse: one line naming what is wrong and where to find the usage. */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        String message = e instanceof UnmatchedArgumentException unmatched ? unmatched(unmatched) : e.getMessage();
+        cl.getErr().println(prefix(cl) + message + " (usage: " + qualifiedName(cl) + " --help)");
+        return BAD_INPUT;
+    }
+
+    /** "unknown option --colour", "unexpected argument "extra"" or "unknown command "translate"". */
+    private static String unmatched(UnmatchedArgumentException e) {
+        String first = e.getUnmatched().get(0);
+        CommandLine cl = e.getCommandLine();
+        List<String> suggestions = e.getSuggestions();
+        String hint = suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?";
+        if (first.startsWith("-") && first.length() > 1) {
+            return "unknown option " + first.split("=", 2)[0] + hint;
+        }
+        if (!cl.getSubcommands().isEmpty() && cl.getParent() == null) {
+            return "unknown command \"" + first + "\"; commands: " + String.join(", ", visibleCommands(cl));
+        }
+        return "unexpected argument \"" + first + "\"" + (cl.getCommandSpec().positionalParameters().isEmpty()
+                ? "" : " (quote a text that holds spaces)");
+    }
+
+    private static List<String> visibleCommands(CommandLine cl) {
+        return cl.getSubcommands().entrySet().stream()
+                .filter(c -> !c.getValue().getCommandSpec().usageMessage().hidden())
+                .map(java.util.Map.Entry::getKey).toList();
+    }
+
+    /** An exception from a command's run: bad input (2) or a bug (1), one line on stderr. */
+    private static int failure(Exception e, CommandLine cl) {
+        PrintWriter err = cl.getErr();
+        if (e instanceof CliException || e instanceof AlbertException) {
+            err.println(prefix(cl) + e.getMessage());
+            return BAD_INPUT;
+        }
+        if (e instanceof IOException) {
+            AlbertException cause = JsonResults.nonFinite(e);
+            err.println(prefix(cl) + (cause != null ? cause.getMessage()
+                    : "input/output error: " + AlbertException.quote(String.valueOf(e.getMessage()))));
+            return BAD_INPUT;
+        }
+        err.println(prefix(cl) + "internal error (a bug; please report it): " + e);
+        return INTERNAL;
+    }
+
+    private static String prefix(CommandLine cl) {
+        return qualifiedName(cl) + ": ";
+    }
+
+    /** "albert fill-mask" for a subcommand, "albert" for the top level. */
+    private static String qualifiedName(CommandLine cl) {
+        return cl.getCommandSpec().qualifiedName();
     }
 
     /** slf4j-simple on stderr at WARN, with ND4J's start-up banner and DJL's GPU probe silenced. */

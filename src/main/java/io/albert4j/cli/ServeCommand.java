@@ -2,10 +2,16 @@ package io.albert4j.cli;
 
 import io.albert4j.server.AlbertServer;
 import io.albert4j.server.ServerOptions;
-import sun.misc.Signal;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code serve [--model DIR|ID] [--host H] [--port P] [--threads N] [--max-batch N] [--max-wait-ms N]
@@ -15,35 +21,73 @@ import java.util.Set;
  * ({@link AlbertServer}). Prints one line on stderr once listening, then serves until SIGTERM or
  * SIGINT, which finish the requests in flight before the process exits with status 0.
  */
-final class ServeCommand implements Command {
-    @Override
-    public String name() {
-        return "serve";
-    }
+@Command(name = "serve", description = "Serves the model over HTTP in Hugging Face's Inference API format until "
+        + "SIGTERM or Ctrl-C, which finish the requests in flight.")
+final class ServeCommand implements Callable<Integer> {
+    @ParentCommand
+    AlbertCommand root;
+
+    @Mixin
+    ModelOption model;
+
+    @Option(names = "--host", paramLabel = "H", description = "address to listen on (default: " + ServerOptions.DEFAULT_HOST + ")")
+    String host;
+
+    @Option(names = "--port", paramLabel = "P", description = "port, 0 for any free one (default: " + ServerOptions.DEFAULT_PORT + ")")
+    Integer port;
+
+    @Option(names = "--threads", paramLabel = "N", description = "HTTP worker threads (default: twice the processors)")
+    Integer threads;
+
+    @Option(names = "--max-batch", paramLabel = "N", description = "inputs per forward pass (default: " + ServerOptions.DEFAULT_MAX_BATCH + ")")
+    Integer maxBatch;
+
+    @Option(names = "--max-wait-ms", paramLabel = "N", description = "how long a batch waits to fill (default: " + ServerOptions.DEFAULT_MAX_WAIT_MS + ")")
+    Integer maxWaitMs;
+
+    @Option(names = "--queue-size", paramLabel = "N", description = "requests waiting before 503 (default: " + ServerOptions.DEFAULT_QUEUE_SIZE + ")")
+    Integer queueSize;
+
+    @Option(names = "--max-body-bytes", paramLabel = "N", description = "largest request body (default: " + ServerOptions.DEFAULT_MAX_BODY_BYTES + ")")
+    Integer maxBodyBytes;
+
+    @Option(names = "--max-inputs", paramLabel = "N", description = "inputs per request (default: " + ServerOptions.DEFAULT_MAX_INPUTS + ")")
+    Integer maxInputs;
+
+    @Option(names = "--max-request-tokens", paramLabel = "N", description = "tokens per request (default: " + ServerOptions.DEFAULT_MAX_REQUEST_TOKENS + ")")
+    Integer maxRequestTokens;
+
+    @Option(names = "--max-batch-tokens", paramLabel = "N", description = "tokens per forward pass (default: " + ServerOptions.DEFAULT_MAX_BATCH_TOKENS + ")")
+    Integer maxBatchTokens;
+
+    @Option(names = "--max-candidates", paramLabel = "N", description = "candidate labels/targets per request "
+            + "(default: " + ServerOptions.DEFAULT_MAX_CANDIDATES + ")")
+    Integer maxCandidates;
+
+    @Option(names = "--max-output-floats", paramLabel = "N", description = "numbers per answer (default: " + ServerOptions.DEFAULT_MAX_OUTPUT_FLOATS + ")")
+    Integer maxOutputFloats;
+
+    @Option(names = "--max-connections", paramLabel = "N", description = "open connections (default: " + ServerOptions.DEFAULT_MAX_CONNECTIONS + ")")
+    Integer maxConnections;
+
+    @Option(names = "--idle-timeout-ms", paramLabel = "N", description = "idle connection time-out (default: " + ServerOptions.DEFAULT_IDLE_TIMEOUT_MS + ")")
+    Integer idleTimeoutMs;
+
+    @Option(names = "--request-timeout-ms", paramLabel = "N", description = "time to answer a request "
+            + "(default: " + ServerOptions.DEFAULT_REQUEST_TIMEOUT_MS + ")")
+    Integer requestTimeoutMs;
+
+    @Option(names = "--shutdown-timeout-ms", paramLabel = "N", description = "time to finish requests on SIGTERM "
+            + "(default: " + ServerOptions.DEFAULT_SHUTDOWN_TIMEOUT_MS + ")")
+    Integer shutdownTimeoutMs;
+
+    @Mixin
+    TokenizerOption tokenizer;
 
     @Override
-    public String usage() {
-        return "[--model DIR|ID] [--host 127.0.0.1] [--port 8080] [--threads N] [--max-batch 32] [--max-wait-ms 5] "
-                + "[--queue-size 256] [--max-body-bytes 1048576] [--max-inputs 32] [--max-request-tokens 32768] "
-                + "[--max-batch-tokens 16384] [--max-candidates 10000] [--max-output-floats 4194304] "
-                + "[--max-connections 1024] [--idle-timeout-ms 30000] [--request-timeout-ms 10000] "
-                + "[--shutdown-timeout-ms 30000] [--tokenizer fast|slow]";
-    }
-
-    @Override
-    public Set<String> valueOptions() {
-        return Set.of("--model", "--host", "--port", "--threads", "--max-batch", "--max-wait-ms", "--queue-size",
-                "--max-body-bytes", "--max-inputs", "--max-request-tokens", "--max-batch-tokens", "--max-candidates",
-                "--max-output-floats", "--max-connections", "--idle-timeout-ms", "--request-timeout-ms",
-                "--shutdown-timeout-ms", "--tokenizer");
-    }
-
-    @Override
-    public int run(CliArgs args, Console console) throws InterruptedException {
-        if (!args.positional().isEmpty()) {
-            throw new CliException("serve: unexpected argument \"" + args.positional().get(0) + "\"");
-        }
-        ServerOptions options = options(args, console);
+    public Integer call() throws InterruptedException {
+        Console console = root.console();
+        ServerOptions options = options(console);
         AlbertServer server = AlbertServer.start(options);
         stopGracefullyOnSignals(server);
         console.err().println("albert serve: " + server.task() + " model " + options.modelDir() + " listening on "
@@ -64,36 +108,63 @@ final class ServeCommand implements Command {
     static void stopGracefullyOnSignals(AlbertServer server) {
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "albert-serve-shutdown"));
         for (String name : List.of("TERM", "INT")) {
-            try {
-                Signal.handle(new Signal(name), signal -> server.stop());
-            } catch (IllegalArgumentException | LinkageError e) {
-                // the JVM keeps this signal (-Xrs), or a runtime without jdk.unsupported: the hook drains instead
-            }
+            onSignal(name, server::stop);
         }
     }
 
-    private static ServerOptions options(CliArgs args, Console console) {
-        ServerOptions d = ServerOptions.defaults(LoadedModel.resolve(args.value("--model"), console));
+    /**
+     * {@code sun.misc.Signal.handle(new Signal(name), signal -> action.run())}, reached by reflection:
+     * naming the class in source makes javac and javadoc warn about internal API, and the Javadoc build
+     * fails on warnings. Where the JVM keeps the signal ({@code -Xrs}) or the runtime has no
+     * jdk.unsupported, nothing is installed and the shutdown hook drains instead.
+     */
+    private static void onSignal(String name, Runnable action) {
         try {
-            return d.withHost(args.value("--host", d.host()))
-                    .withPort(args.intValue("--port", d.port()))
-                    .withThreads(args.intValue("--threads", d.threads()))
-                    .withMaxBatch(args.intValue("--max-batch", d.maxBatch()))
-                    .withMaxWaitMs(args.intValue("--max-wait-ms", d.maxWaitMs()))
-                    .withQueueSize(args.intValue("--queue-size", d.queueSize()))
-                    .withMaxBodyBytes(args.intValue("--max-body-bytes", (int) d.maxBodyBytes()))
-                    .withMaxInputs(args.intValue("--max-inputs", d.maxInputs()))
-                    .withMaxRequestTokens(args.intValue("--max-request-tokens", d.maxRequestTokens()))
-                    .withMaxBatchTokens(args.intValue("--max-batch-tokens", d.maxBatchTokens()))
-                    .withMaxCandidates(args.intValue("--max-candidates", d.maxCandidates()))
-                    .withMaxOutputFloats(args.intValue("--max-output-floats", (int) d.maxOutputFloats()))
-                    .withMaxConnections(args.intValue("--max-connections", d.maxConnections()))
-                    .withIdleTimeoutMs(args.intValue("--idle-timeout-ms", d.idleTimeoutMs()))
-                    .withRequestTimeoutMs(args.intValue("--request-timeout-ms", d.requestTimeoutMs()))
-                    .withShutdownTimeoutMs(args.intValue("--shutdown-timeout-ms", d.shutdownTimeoutMs()))
-                    .withTokenizerMode(LoadedModel.tokenizerMode(args));
-        } catch (IllegalArgumentException e) {
-            throw new CliException("serve: " + e.getMessage());
+            Class<?> signalClass = Class.forName("sun.misc.Signal");
+            Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+            InvocationHandler onHandle = (proxy, method, args) -> {
+                if (method.getDeclaringClass() == Object.class) {
+                    return method.invoke(action, args); // equals, hashCode, toString
+                }
+                action.run();
+                return null;
+            };
+            Object handler = Proxy.newProxyInstance(handlerClass.getClassLoader(),
+                    new Class<?>[] {handlerClass}, onHandle);
+            Object signal = signalClass.getConstructor(String.class).newInstance(name);
+            signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);
+        } catch (ReflectiveOperationException | LinkageError | IllegalArgumentException e) {
+            // the JVM keeps this signal (-Xrs), or a runtime without jdk.unsupported: the hook drains instead
         }
+    }
+
+    /** The server options: the defaults of {@link ServerOptions}, overridden by the options given. */
+    private ServerOptions options(Console console) {
+        ServerOptions d = ServerOptions.defaults(LoadedModel.resolve(model.model, console));
+        try {
+            return d.withHost(host != null ? host : d.host())
+                    .withPort(or(port, d.port()))
+                    .withThreads(or(threads, d.threads()))
+                    .withMaxBatch(or(maxBatch, d.maxBatch()))
+                    .withMaxWaitMs(or(maxWaitMs, d.maxWaitMs()))
+                    .withQueueSize(or(queueSize, d.queueSize()))
+                    .withMaxBodyBytes(or(maxBodyBytes, (int) d.maxBodyBytes()))
+                    .withMaxInputs(or(maxInputs, d.maxInputs()))
+                    .withMaxRequestTokens(or(maxRequestTokens, d.maxRequestTokens()))
+                    .withMaxBatchTokens(or(maxBatchTokens, d.maxBatchTokens()))
+                    .withMaxCandidates(or(maxCandidates, d.maxCandidates()))
+                    .withMaxOutputFloats(or(maxOutputFloats, (int) d.maxOutputFloats()))
+                    .withMaxConnections(or(maxConnections, d.maxConnections()))
+                    .withIdleTimeoutMs(or(idleTimeoutMs, d.idleTimeoutMs()))
+                    .withRequestTimeoutMs(or(requestTimeoutMs, d.requestTimeoutMs()))
+                    .withShutdownTimeoutMs(or(shutdownTimeoutMs, d.shutdownTimeoutMs()))
+                    .withTokenizerMode(tokenizer.mode());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    private static int or(Integer given, int fallback) {
+        return given != null ? given : fallback;
     }
 }

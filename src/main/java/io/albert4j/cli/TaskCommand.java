@@ -1,130 +1,102 @@
 package io.albert4j.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.albert4j.AlbertException;
+import io.albert4j.pipeline.Pipeline;
 import io.albert4j.wire.JsonResults;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
- * A pipeline command: loads the model, then answers either its positional arguments (one JSON
- * document) or, with {@code --input FILE|-}, JSON Lines (one result line per input line, in
- * batches, with a progress count on stderr when stderr is a terminal).
+ * A pipeline command: its options become the task's options record (checked before the model
+ * loads), the model's {@link Pipeline} answers either the command-line arguments (one JSON
+ * document) or, with {@code --input FILE|-}, JSON Lines ({@link JsonLines}: one result line per
+ * input line, in order, each flushed as soon as it is computed). Lines are read and results written
+ * by {@link io.albert4j.wire}, as the server reads and writes them.
+ *
+ * @param <I> one input of the task
+ * @param <O> the pipeline's result for one input
  */
-abstract class TaskCommand implements Command {
-    private static final int LINES_PER_BATCH = 16;
+abstract class TaskCommand<I, O> implements Callable<Integer> {
+    @ParentCommand
+    AlbertCommand root;
 
-    /** The task's own options that take a value. */
-    abstract Set<String> taskOptions();
+    @Mixin
+    ModelOption model;
 
-    /** Builds the task for a loaded model (fails here when the head does not fit). */
-    abstract Task prepare(LoadedModel loaded, CliArgs args);
+    @Mixin
+    TokenizerOption tokenizer;
 
-    /** A task bound to a model and the command's options. */
-    interface Task {
-        /** The answer to the positional arguments. */
-        JsonNode single(CliArgs args);
+    @Mixin
+    JsonLinesOptions jsonLines;
 
-        /** Answers to JSON Lines inputs, one per input, in order. */
-        List<JsonNode> lines(List<JsonNode> inputs);
+    /** The command's name, as the summary line on stderr names it. */
+    abstract String name();
+
+    /**
+     * Checks the options, building the task's options record (whose constructor checks the bounds),
+     * before any model loads. {@code jsonLines} says whether inputs come from {@code --input}.
+     */
+    abstract void validate(boolean jsonLines);
+
+    /** The task's pipeline on the loaded model, with the options; fails when the head cannot do the task. */
+    abstract Pipeline<I, O> pipeline(LoadedModel loaded);
+
+    /** The inputs the command-line arguments give (one, except for embed's several texts). */
+    abstract List<I> argumentInputs();
+
+    /** One JSON Lines line as an input (through {@link io.albert4j.wire.JsonLinesInput}). */
+    abstract I lineInput(JsonNode line, int lineNumber);
+
+    /** A result as Hugging Face's JSON (through {@link JsonResults}). */
+    abstract JsonNode json(I input, O result);
+
+    /** The document printed for the command-line inputs: the one result. */
+    JsonNode document(List<JsonNode> results) {
+        return results.get(0);
     }
 
     @Override
-    public final Set<String> valueOptions() {
-        Set<String> all = new HashSet<>(taskOptions());
-        all.add("--model");
-        all.add("--tokenizer");
-        all.add("--input");
-        return all;
-    }
-
-    @Override
-    public final int run(CliArgs args, Console console) throws IOException {
-        try (LoadedModel loaded = LoadedModel.load(args, console)) {
-            Task task = prepare(loaded, args);
-            String input = args.value("--input");
-            if (input == null) {
-                console.out().println(JsonResults.JSON.writeValueAsString(task.single(args)));
-            } else {
-                streamLines(task, input, console);
+    public final Integer call() throws IOException {
+        validate(jsonLines.active());
+        Console console = root.console();
+        try (LoadedModel loaded = LoadedModel.load(model, tokenizer, console)) {
+            Pipeline<I, O> pipeline = pipeline(loaded);
+            if (!jsonLines.active()) {
+                JsonNode document = document(answer(pipeline, argumentInputs()));
+                console.out().println(JsonResults.JSON.writeValueAsString(document));
+                return 0;
             }
-            console.out().flush();
-            return 0;
-        }
-    }
-
-    private void streamLines(Task task, String input, Console console) throws IOException {
-        boolean progress = stderrIsTerminal();
-        try (BufferedReader reader = JsonLines.open(input, console)) {
-            List<JsonNode> batch = new ArrayList<>();
-            int lineNumber = 0;
-            int done = 0;
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                batch.add(JsonLines.parse(line, lineNumber));
-                if (batch.size() == LINES_PER_BATCH) {
-                    done += flush(task, batch, console, progress, done);
-                }
-            }
-            flush(task, batch, console, progress, done);
-            if (progress) {
-                console.err().println();
+            try (BufferedReader reader = JsonLines.open(jsonLines.input, console)) {
+                return new JsonLines<>(name(), this::lineInput, inputs -> answer(pipeline, inputs), jsonLines.failFast,
+                        console).run(reader);
             }
         }
     }
 
-    private static int flush(Task task, List<JsonNode> batch, Console console, boolean progress, int doneBefore)
-            throws JsonProcessingException {
-        if (batch.isEmpty()) {
-            return 0;
+    /** The results for inputs, in one batched pipeline call, as JSON. */
+    private List<JsonNode> answer(Pipeline<I, O> pipeline, List<I> inputs) {
+        List<O> results = pipeline.run(inputs);
+        List<JsonNode> out = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            out.add(json(inputs.get(i), results.get(i)));
         }
-        for (JsonNode result : task.lines(batch)) {
-            console.out().println(JsonResults.JSON.writeValueAsString(result));
-        }
-        console.out().flush();
-        int n = batch.size();
-        batch.clear();
-        if (progress) {
-            console.err().print("\r" + (doneBefore + n) + " lines done");
-        }
-        return n;
+        return out;
     }
 
-    /** A string field of a JSON Lines input, or the line itself when it is a JSON string. */
-    static String field(JsonNode line, String name) {
-        if (line.isTextual() && name.equals("text")) {
-            return line.textValue();
+    /** Refuses TEXT arguments next to --input, and requires them without it. */
+    static void requireTextOrInput(String command, boolean jsonLines, boolean hasText) {
+        if (jsonLines && hasText) {
+            throw new CliException("give either TEXT or --input, not both");
         }
-        JsonNode value = line.get(name);
-        if (value == null || !value.isTextual()) {
-            throw new AlbertException("input line " + line + " needs a string field \"" + name + "\"");
-        }
-        return value.textValue();
-    }
-
-    /** An optional string field, or null. */
-    static String optionalField(JsonNode line, String name) {
-        JsonNode value = line.get(name);
-        return value == null || value.isNull() ? null : value.asText();
-    }
-
-    private static boolean stderrIsTerminal() {
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return false;
+        if (!jsonLines && !hasText) {
+            throw new CliException("expected a TEXT argument (or --input FILE|- for JSON Lines); see albert "
+                    + command + " --help");
         }
     }
 }

@@ -5,13 +5,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.albert4j.AlbertException;
 import io.albert4j.pipeline.Aggregation;
 import io.albert4j.pipeline.Answer;
+import io.albert4j.pipeline.ChoiceScore;
 import io.albert4j.pipeline.Entity;
 import io.albert4j.pipeline.FeatureExtractionOptions;
 import io.albert4j.pipeline.FeatureExtractionPipeline;
+import io.albert4j.pipeline.FillMaskCandidate;
 import io.albert4j.pipeline.FillMaskOptions;
 import io.albert4j.pipeline.FillMaskPipeline;
+import io.albert4j.pipeline.LabelScore;
 import io.albert4j.pipeline.MultipleChoiceInput;
 import io.albert4j.pipeline.MultipleChoicePipeline;
+import io.albert4j.pipeline.Pipeline;
 import io.albert4j.pipeline.Pooling;
 import io.albert4j.pipeline.QuestionAnsweringOptions;
 import io.albert4j.pipeline.QuestionAnsweringPipeline;
@@ -25,14 +29,24 @@ import io.albert4j.pipeline.TokenClassificationOptions;
 import io.albert4j.pipeline.TokenClassificationPipeline;
 import io.albert4j.pipeline.ZeroShotClassificationPipeline;
 import io.albert4j.pipeline.ZeroShotOptions;
+import io.albert4j.pipeline.ZeroShotResult;
+import io.albert4j.wire.JsonLinesInput;
 import io.albert4j.wire.JsonResults;
+import io.albert4j.wire.WireException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
-/** The pipeline subcommands: fill-mask, classify, zero-shot-classification, qa, ner, embed, sop, choose. */
+/**
+ * The pipeline subcommands: fill-mask, classify, zero-shot-classification, qa, ner, embed, sop,
+ * choose. Each binds its options to the task's options record ({@link FillMaskOptions}, ...), whose
+ * defaults and bounds are the Java API's.
+ */
 final class TaskCommands {
     private TaskCommands() {
     }
@@ -41,46 +55,58 @@ final class TaskCommands {
      * {@code fill-mask [--top-k N] [--target T]... [--targets a,b | --targets '["a","b"]'] TEXT}: a target
      * that holds a comma is given with a repeated {@code --target} or in a JSON list.
      */
-    static final class FillMask extends TaskCommand {
-        public String name() {
+    @Command(name = "fill-mask", footer = {"", "JSON Lines: {\"text\": ...} or a JSON string per line."},
+            description = "The top-k candidates for each [MASK] of TEXT (Hugging Face's fill-mask pipeline).")
+    static final class FillMask extends TaskCommand<String, List<List<FillMaskCandidate>>> {
+        @Option(names = "--top-k", paramLabel = "N", description = "candidates per mask, 1 to "
+                + FillMaskOptions.MAX_TOP_K + " (default: " + FillMaskOptions.DEFAULT_TOP_K + ")")
+        int topK = FillMaskOptions.DEFAULT_TOP_K;
+
+        @Option(names = "--target", paramLabel = "T", description = "restrict the candidates to T (repeatable)")
+        List<String> target = new ArrayList<>();
+
+        @Option(names = "--targets", paramLabel = "a,b|JSON_LIST",
+                description = "restrict the candidates to a comma-separated or JSON list of targets")
+        String targets;
+
+        @Parameters(paramLabel = "TEXT", arity = "0..1", description = "a text with one or more [MASK]")
+        String text;
+
+        private FillMaskOptions options;
+
+        String name() {
             return "fill-mask";
         }
 
-        public String usage() {
-            return "[--model DIR|ID] [--top-k N] [--target T]... [--targets a,b|JSON_LIST] [--input FILE|-] TEXT";
+        void validate(boolean jsonLines) {
+            requireTextOrInput(name(), jsonLines, text != null);
+            options = FillMaskOptions.defaults().withTopK(topK).withTargets(targets(target, targets));
         }
 
-        Set<String> taskOptions() {
-            return Set.of("--top-k", "--targets", "--target");
+        Pipeline<String, List<List<FillMaskCandidate>>> pipeline(LoadedModel loaded) {
+            return new FillMaskPipeline(loaded.model(), loaded.tokenizer(), options);
         }
 
-        Task prepare(LoadedModel loaded, CliArgs args) {
-            List<String> targets = targets(args);
-            FillMaskOptions options = FillMaskOptions.defaults()
-                    .withTopK(args.intValue("--top-k", FillMaskOptions.DEFAULT_TOP_K))
-                    .withTargets(targets == null ? List.of() : targets);
-            FillMaskPipeline pipeline = new FillMaskPipeline(loaded.model(), loaded.tokenizer(), options);
-            return new Task() {
-                public JsonNode single(CliArgs a) {
-                    return JsonResults.fillMask(pipeline.run(a.text()));
-                }
+        List<String> argumentInputs() {
+            return List.of(text);
+        }
 
-                public List<JsonNode> lines(List<JsonNode> inputs) {
-                    List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
-                    return pipeline.run(texts).stream().map(JsonResults::fillMask).toList();
-                }
-            };
+        String lineInput(JsonNode line, int lineNumber) {
+            return JsonLinesInput.text(line, lineNumber);
+        }
+
+        JsonNode json(String input, List<List<FillMaskCandidate>> result) {
+            return JsonResults.fillMask(result);
         }
     }
 
-    /** The union of {@code --target} values and {@code --targets} (comma-separated or a JSON list), or null. */
-    static List<String> targets(CliArgs args) {
-        List<String> targets = new ArrayList<>(args.values("--target"));
-        String list = args.value("--targets");
+    /** The union of {@code --target} values and {@code --targets} (comma-separated or a JSON list). */
+    static List<String> targets(List<String> target, String list) {
+        List<String> targets = new ArrayList<>(target);
         if (list != null) {
             targets.addAll(list.strip().startsWith("[") ? jsonStrings(list, "--targets") : splitList(list));
         }
-        return targets.isEmpty() && list == null ? null : targets;
+        return targets;
     }
 
     private static List<String> jsonStrings(String json, String option) {
@@ -105,48 +131,75 @@ final class TaskCommands {
     }
 
     /** {@code classify [--pair TEXT_B] [--top-k N|all] [--function softmax|sigmoid|none] TEXT}. */
-    static final class Classify extends TaskCommand {
-        public String name() {
+    @Command(name = "classify", footer = {"", "JSON Lines: {\"text\": ..., \"text_pair\": ...} (text_pair optional) "
+            + "or a JSON string per line."},
+            description = "The labels of TEXT (or of the pair TEXT, TEXT_B) with their scores (Hugging Face's "
+                    + "text-classification pipeline).")
+    static final class Classify extends TaskCommand<TextPair, List<LabelScore>> {
+        @Option(names = "--pair", paramLabel = "TEXT_B", description = "the second text of a pair")
+        String pair;
+
+        @Option(names = "--top-k", paramLabel = "N|all", description = "labels to print, highest first (default: 1)")
+        String topK = "1";
+
+        @Option(names = "--function", paramLabel = "softmax|sigmoid|none", completionCandidates = Functions.class,
+                description = "the score function (default: sigmoid for multi-label models or one label, else softmax)")
+        String function;
+
+        @Parameters(paramLabel = "TEXT", arity = "0..1", description = "the text to classify")
+        String text;
+
+        private TextClassificationOptions options;
+
+        String name() {
             return "classify";
         }
 
-        public String usage() {
-            return "[--model DIR|ID] [--pair TEXT_B] [--top-k N|all] [--function softmax|sigmoid|none] [--input FILE|-] TEXT";
+        void validate(boolean jsonLines) {
+            requireTextOrInput(name(), jsonLines, text != null);
+            TextClassificationOptions o = topK.equals("all") ? TextClassificationOptions.defaults().withAllLabels()
+                    : TextClassificationOptions.defaults().withTopK(integer("--top-k", topK, "an integer or all"));
+            options = function == null ? o : o.withFunctionToApply(scoreFunction());
         }
 
-        Set<String> taskOptions() {
-            return Set.of("--pair", "--top-k", "--function");
-        }
-
-        Task prepare(LoadedModel loaded, CliArgs args) {
-            String topKOption = args.value("--top-k", "1");
-            TextClassificationOptions options = TextClassificationOptions.defaults().withTopK(topKOption.equals("all")
-                    ? TextClassificationOptions.ALL_LABELS : args.intValue("--top-k", 1));
-            if (args.value("--function") != null) {
-                options = options.withFunctionToApply(scoreFunction(args.value("--function")));
-            }
-            TextClassificationPipeline pipeline = new TextClassificationPipeline(loaded.model(), loaded.tokenizer(),
-                    options);
-            return new Task() {
-                public JsonNode single(CliArgs a) {
-                    String pair = a.value("--pair");
-                    return JsonResults.labels(pipeline.run(new TextPair(a.text(), pair)));
-                }
-
-                public List<JsonNode> lines(List<JsonNode> inputs) {
-                    List<TextPair> pairs = inputs.stream()
-                            .map(l -> new TextPair(field(l, "text"), optionalField(l, "text_pair"))).toList();
-                    return pipeline.run(pairs).stream().map(r -> (JsonNode) JsonResults.labels(r)).toList();
-                }
-            };
-        }
-
-        private static ScoreFunction scoreFunction(String name) {
+        private ScoreFunction scoreFunction() {
             try {
-                return ScoreFunction.parse(name);
+                return ScoreFunction.parse(function);
             } catch (AlbertException e) {
-                throw new CliException("classify: --function expects softmax, sigmoid or none, found \"" + name + "\"");
+                throw new CliException("--function: " + e.getMessage());
             }
+        }
+
+        Pipeline<TextPair, List<LabelScore>> pipeline(LoadedModel loaded) {
+            return new TextClassificationPipeline(loaded.model(), loaded.tokenizer(), options);
+        }
+
+        List<TextPair> argumentInputs() {
+            return List.of(new TextPair(text, pair));
+        }
+
+        TextPair lineInput(JsonNode line, int lineNumber) {
+            return JsonLinesInput.textPair(line, lineNumber);
+        }
+
+        JsonNode json(TextPair input, List<LabelScore> result) {
+            return JsonResults.labels(result);
+        }
+    }
+
+    /** {@code value} as an integer, or a CliException naming the option and what it expects. */
+    private static int integer(String option, String value, String expected) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new CliException(option + " expects " + expected + ", found \"" + value + "\"");
+        }
+    }
+
+    /** The values the completion script offers for --function. */
+    static final class Functions implements Iterable<String> {
+        public Iterator<String> iterator() {
+            return List.of("softmax", "sigmoid", "none").iterator();
         }
     }
 
@@ -154,261 +207,314 @@ final class TaskCommands {
      * {@code zero-shot-classification --candidate-labels a,b [--multi-label] [--hypothesis-template T] TEXT}:
      * one {@code {"sequence", "labels", "scores"}} per text.
      */
-    static final class ZeroShot extends TaskCommand {
-        public String name() {
+    @Command(name = "zero-shot-classification", footer = {"", "JSON Lines: {\"text\": ...} or a JSON string per line."},
+            description = "Scores TEXT against candidate labels with an NLI model (Hugging Face's "
+                    + "zero-shot-classification pipeline).")
+    static final class ZeroShot extends TaskCommand<String, ZeroShotResult> {
+        @Option(names = "--candidate-labels", paramLabel = "a,b,...", required = true,
+                description = "the labels, comma-separated")
+        String candidateLabels;
+
+        @Option(names = "--multi-label", description = "score each label on its own (entailment vs contradiction)")
+        boolean multiLabel;
+
+        @Option(names = "--hypothesis-template", paramLabel = "TEMPLATE",
+                description = "the hypothesis, {} standing for a label (default: \""
+                        + ZeroShotOptions.DEFAULT_HYPOTHESIS_TEMPLATE + "\")")
+        String hypothesisTemplate = ZeroShotOptions.DEFAULT_HYPOTHESIS_TEMPLATE;
+
+        @Parameters(paramLabel = "TEXT", arity = "0..1", description = "the text to classify")
+        String text;
+
+        private ZeroShotOptions options;
+
+        String name() {
             return "zero-shot-classification";
         }
 
-        public String usage() {
-            return "[--model DIR] --candidate-labels a,b,... [--multi-label] [--hypothesis-template \"This example is {}.\"] "
-                    + "[--input FILE|-] TEXT";
-        }
-
-        Set<String> taskOptions() {
-            return Set.of("--candidate-labels", "--hypothesis-template");
-        }
-
-        @Override
-        public Set<String> flags() {
-            return Set.of("--multi-label");
-        }
-
-        Task prepare(LoadedModel loaded, CliArgs args) {
-            String labelsOption = args.value("--candidate-labels");
-            if (labelsOption == null || splitList(labelsOption).stream().allMatch(String::isEmpty)) {
-                throw new CliException("zero-shot-classification: --candidate-labels a,b,... is required");
+        void validate(boolean jsonLines) {
+            requireTextOrInput(name(), jsonLines, text != null);
+            List<String> labels = splitList(candidateLabels).stream().filter(l -> !l.isEmpty()).toList();
+            if (labels.isEmpty()) {
+                throw new CliException("--candidate-labels a,b,... is required (found no label)");
             }
-            List<String> labels = splitList(labelsOption).stream().filter(l -> !l.isEmpty()).toList();
-            ZeroShotClassificationPipeline pipeline = new ZeroShotClassificationPipeline(loaded.model(),
-                    loaded.tokenizer(), ZeroShotOptions.of(labels)
-                    .withHypothesisTemplate(args.value("--hypothesis-template", ZeroShotOptions.DEFAULT_HYPOTHESIS_TEMPLATE))
-                    .withMultiLabel(args.flag("--multi-label")));
-            return new Task() {
-                public JsonNode single(CliArgs a) {
-                    return JsonResults.zeroShot(pipeline.run(a.text()));
-                }
+            options = ZeroShotOptions.of(labels).withHypothesisTemplate(hypothesisTemplate).withMultiLabel(multiLabel);
+        }
 
-                public List<JsonNode> lines(List<JsonNode> inputs) {
-                    List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
-                    return pipeline.run(texts).stream().map(r -> (JsonNode) JsonResults.zeroShot(r)).toList();
-                }
-            };
+        Pipeline<String, ZeroShotResult> pipeline(LoadedModel loaded) {
+            return new ZeroShotClassificationPipeline(loaded.model(), loaded.tokenizer(), options);
+        }
+
+        List<String> argumentInputs() {
+            return List.of(text);
+        }
+
+        String lineInput(JsonNode line, int lineNumber) {
+            return JsonLinesInput.text(line, lineNumber);
+        }
+
+        JsonNode json(String input, ZeroShotResult result) {
+            return JsonResults.zeroShot(result);
         }
     }
 
     /** {@code qa --question Q --context C [options]}. */
-    static final class QuestionAnswering extends TaskCommand {
-        public String name() {
+    @Command(name = "qa", footer = {"", "JSON Lines: {\"question\": ..., \"context\": ...} per line."},
+            description = "The answer spans to a question in a context (Hugging Face's question-answering pipeline).")
+    static final class QuestionAnswering extends TaskCommand<QuestionContext, List<Answer>> {
+        @Option(names = "--question", paramLabel = "Q", description = "the question (required without --input)")
+        String question;
+
+        @Option(names = "--context", paramLabel = "C", description = "the context (required without --input)")
+        String context;
+
+        @Option(names = "--top-k", paramLabel = "N", description = "answers to print (default: 1)")
+        Integer topK;
+
+        @Option(names = "--max-answer-len", paramLabel = "N", description = "longest answer in tokens (default: 15)")
+        Integer maxAnswerLen;
+
+        @Option(names = "--max-seq-len", paramLabel = "N",
+                description = "tokens per window (default: min(384, the model's positions))")
+        int maxSeqLen;
+
+        @Option(names = "--doc-stride", paramLabel = "N",
+                description = "overlap of consecutive windows (default: min(max-seq-len/2, 128))")
+        int docStride;
+
+        @Option(names = "--handle-impossible-answer", description = "also score the empty answer")
+        boolean handleImpossibleAnswer;
+
+        private QuestionAnsweringOptions options;
+
+        String name() {
             return "qa";
         }
 
-        public String usage() {
-            return "[--model DIR|ID] --question Q --context C [--top-k N] [--max-answer-len N] [--max-seq-len N] "
-                    + "[--doc-stride N] [--handle-impossible-answer] [--input FILE|-]";
-        }
-
-        Set<String> taskOptions() {
-            return Set.of("--question", "--context", "--top-k", "--max-answer-len", "--max-seq-len", "--doc-stride");
-        }
-
-        @Override
-        public Set<String> flags() {
-            return Set.of("--handle-impossible-answer");
-        }
-
-        Task prepare(LoadedModel loaded, CliArgs args) {
+        void validate(boolean jsonLines) {
+            if (!jsonLines && (question == null || context == null)) {
+                throw new CliException("--question and --context are required (or --input FILE|- for JSON Lines)");
+            }
+            if (jsonLines && (question != null || context != null)) {
+                throw new CliException("give either --question and --context or --input, not both");
+            }
             QuestionAnsweringOptions defaults = QuestionAnsweringOptions.defaults();
-            QuestionAnsweringOptions options = defaults
-                    .withTopK(args.intValue("--top-k", defaults.topK()))
-                    .withMaxAnswerLen(args.intValue("--max-answer-len", defaults.maxAnswerLen()))
-                    .withMaxSeqLen(args.intValue("--max-seq-len", 0))
-                    .withDocStride(args.intValue("--doc-stride", 0))
-                    .withHandleImpossibleAnswer(args.flag("--handle-impossible-answer"));
-            QuestionAnsweringPipeline pipeline = new QuestionAnsweringPipeline(loaded.model(), loaded.tokenizer(), options);
-            return new Task() {
-                public JsonNode single(CliArgs a) {
-                    if (a.value("--question") == null || a.value("--context") == null) {
-                        throw new CliException("qa: --question and --context are required");
-                    }
-                    return JsonResults.answers(a.value("--context"),
-                            pipeline.run(new QuestionContext(a.value("--question"), a.value("--context"))));
-                }
+            options = defaults
+                    .withTopK(topK == null ? defaults.topK() : topK)
+                    .withMaxAnswerLen(maxAnswerLen == null ? defaults.maxAnswerLen() : maxAnswerLen)
+                    .withMaxSeqLen(maxSeqLen)
+                    .withDocStride(docStride)
+                    .withHandleImpossibleAnswer(handleImpossibleAnswer);
+        }
 
-                public List<JsonNode> lines(List<JsonNode> inputs) {
-                    List<QuestionContext> questions = inputs.stream()
-                            .map(l -> new QuestionContext(field(l, "question"), field(l, "context"))).toList();
-                    List<List<Answer>> answers = pipeline.run(questions);
-                    List<JsonNode> out = new ArrayList<>();
-                    for (int i = 0; i < questions.size(); i++) {
-                        out.add(JsonResults.answers(questions.get(i).context(), answers.get(i)));
-                    }
-                    return out;
-                }
-            };
+        Pipeline<QuestionContext, List<Answer>> pipeline(LoadedModel loaded) {
+            return new QuestionAnsweringPipeline(loaded.model(), loaded.tokenizer(), options);
+        }
+
+        List<QuestionContext> argumentInputs() {
+            return List.of(new QuestionContext(question, context));
+        }
+
+        QuestionContext lineInput(JsonNode line, int lineNumber) {
+            return JsonLinesInput.questionContext(line, lineNumber);
+        }
+
+        JsonNode json(QuestionContext input, List<Answer> result) {
+            return JsonResults.answers(input.context(), result);
         }
     }
 
     /** {@code ner [--aggregation S] [--ignore-labels O,...] TEXT}. */
-    static final class Ner extends TaskCommand {
-        public String name() {
+    @Command(name = "ner", footer = {"", "JSON Lines: {\"text\": ...} or a JSON string per line."},
+            description = "The entities of TEXT (Hugging Face's token-classification pipeline).")
+    static final class Ner extends TaskCommand<String, List<Entity>> {
+        @Option(names = "--aggregation", paramLabel = "none|simple|first|average|max",
+                completionCandidates = Aggregations.class,
+                description = "how tokens group into entities (default: none)")
+        String aggregation = "none";
+
+        @Option(names = "--ignore-labels", paramLabel = "O,...",
+                description = "labels to leave out, comma-separated (default: O; '' keeps all)")
+        String ignoreLabels;
+
+        @Parameters(paramLabel = "TEXT", arity = "0..1", description = "the text to tag")
+        String text;
+
+        private TokenClassificationOptions options;
+
+        String name() {
             return "ner";
         }
 
-        public String usage() {
-            return "[--model DIR|ID] [--aggregation none|simple|first|average|max] [--ignore-labels O,...] [--input FILE|-] TEXT";
+        void validate(boolean jsonLines) {
+            requireTextOrInput(name(), jsonLines, text != null);
+            options = TokenClassificationOptions.defaults()
+                    .withAggregationStrategy(Aggregation.parse(aggregation))
+                    .withIgnoreLabels(ignoreLabels == null ? TokenClassificationOptions.DEFAULT_IGNORE_LABELS
+                            : splitList(ignoreLabels));
         }
 
-        Set<String> taskOptions() {
-            return Set.of("--aggregation", "--ignore-labels");
+        Pipeline<String, List<Entity>> pipeline(LoadedModel loaded) {
+            return new TokenClassificationPipeline(loaded.model(), loaded.tokenizer(), options);
         }
 
-        Task prepare(LoadedModel loaded, CliArgs args) {
-            String ignore = args.value("--ignore-labels");
-            TokenClassificationOptions options = TokenClassificationOptions.defaults()
-                    .withAggregationStrategy(Aggregation.parse(args.value("--aggregation", "none")))
-                    .withIgnoreLabels(ignore == null ? TokenClassificationOptions.DEFAULT_IGNORE_LABELS : splitList(ignore));
-            TokenClassificationPipeline pipeline = new TokenClassificationPipeline(loaded.model(), loaded.tokenizer(),
-                    options);
-            return new Task() {
-                public JsonNode single(CliArgs a) {
-                    return JsonResults.entities(a.text(), pipeline.run(a.text()));
-                }
+        List<String> argumentInputs() {
+            return List.of(text);
+        }
 
-                public List<JsonNode> lines(List<JsonNode> inputs) {
-                    List<String> texts = inputs.stream().map(l -> field(l, "text")).toList();
-                    List<List<Entity>> tagged = pipeline.run(texts);
-                    List<JsonNode> out = new ArrayList<>();
-                    for (int i = 0; i < texts.size(); i++) {
-                        out.add(JsonResults.entities(texts.get(i), tagged.get(i)));
-                    }
-                    return out;
-                }
-            };
+        String lineInput(JsonNode line, int lineNumber) {
+            return JsonLinesInput.text(line, lineNumber);
+        }
+
+        JsonNode json(String input, List<Entity> result) {
+            return JsonResults.entities(input, result);
+        }
+    }
+
+    /** The values the completion script offers for --aggregation. */
+    static final class Aggregations implements Iterable<String> {
+        public Iterator<String> iterator() {
+            return List.of("none", "simple", "first", "average", "max").iterator();
         }
     }
 
     /** {@code embed [--pooling cls|mean|pooler|none] [--normalize] TEXT...}. */
-    static final class Embed extends TaskCommand {
-        public String name() {
+    @Command(name = "embed", footer = {"", "JSON Lines: {\"text\": ...} or a JSON string per line."},
+            description = "Sentence embeddings of the TEXTs, or token features with --pooling none (Hugging Face's "
+                    + "feature-extraction pipeline).")
+    static final class Embed extends TaskCommand<String, float[][]> {
+        @Option(names = "--pooling", paramLabel = "cls|mean|pooler|none", completionCandidates = Poolings.class,
+                description = "how token vectors become one (default: mean; none prints the token vectors)")
+        String pooling = "mean";
+
+        @Option(names = "--normalize", description = "scale each embedding to unit length")
+        boolean normalize;
+
+        @Parameters(paramLabel = "TEXT", arity = "0..*", description = "the texts (one JSON array for several)")
+        List<String> texts = new ArrayList<>();
+
+        private FeatureExtractionOptions options;
+
+        String name() {
             return "embed";
         }
 
-        public String usage() {
-            return "[--model DIR|ID] [--pooling cls|mean|pooler|none] [--normalize] [--input FILE|-] TEXT...";
-        }
-
-        Set<String> taskOptions() {
-            return Set.of("--pooling");
-        }
-
-        @Override
-        public Set<String> flags() {
-            return Set.of("--normalize");
-        }
-
-        Task prepare(LoadedModel loaded, CliArgs args) {
-            Pooling pooling = Pooling.parse(args.value("--pooling", "mean"));
-            boolean normalize = args.flag("--normalize");
-            if (pooling == Pooling.NONE && normalize) {
-                throw new CliException("embed: --normalize needs a pooling (cls, mean or pooler)");
+        void validate(boolean jsonLines) {
+            requireTextOrInput(name(), jsonLines, !texts.isEmpty());
+            Pooling p = Pooling.parse(pooling);
+            if (p == Pooling.NONE && normalize) {
+                throw new CliException("--normalize needs a pooling (cls, mean or pooler)");
             }
-            FeatureExtractionPipeline pipeline = new FeatureExtractionPipeline(loaded.model(), loaded.tokenizer(),
-                    new FeatureExtractionOptions(pooling, normalize));
-            return new Task() {
-                public JsonNode single(CliArgs a) {
-                    if (a.positional().isEmpty()) {
-                        throw new CliException("embed: expected at least one TEXT argument");
-                    }
-                    List<JsonNode> results = embed(a.positional());
-                    return results.size() == 1 ? results.get(0) : JsonResults.JSON.createArrayNode().addAll(results);
-                }
+            options = new FeatureExtractionOptions(p, normalize);
+        }
 
-                public List<JsonNode> lines(List<JsonNode> inputs) {
-                    return embed(inputs.stream().map(l -> field(l, "text")).toList());
-                }
+        Pipeline<String, float[][]> pipeline(LoadedModel loaded) {
+            return new FeatureExtractionPipeline(loaded.model(), loaded.tokenizer(), options);
+        }
 
-                /** Per text: [[token vectors]] without pooling (Hugging Face's shape), else one vector. */
-                private List<JsonNode> embed(List<String> texts) {
-                    if (pooling == Pooling.NONE) {
-                        return texts.stream().map(t -> (JsonNode) JsonResults.features(pipeline.run(t), pooling)).toList();
-                    }
-                    return pipeline.embed(texts, FeatureExtractionPipeline.DEFAULT_BATCH_SIZE)
-                            .stream().map(v -> (JsonNode) JsonResults.vector(v)).toList();
-                }
-            };
+        List<String> argumentInputs() {
+            return texts;
+        }
+
+        String lineInput(JsonNode line, int lineNumber) {
+            return JsonLinesInput.text(line, lineNumber);
+        }
+
+        /** Per text: [[token vectors]] without pooling (Hugging Face's shape), else one vector. */
+        JsonNode json(String input, float[][] result) {
+            return JsonResults.features(result, options.pooling());
+        }
+
+        /** One text's result, or a JSON array of the results of several. */
+        @Override
+        JsonNode document(List<JsonNode> results) {
+            return results.size() == 1 ? results.get(0) : JsonResults.JSON.createArrayNode().addAll(results);
+        }
+    }
+
+    /** The values the completion script offers for --pooling. */
+    static final class Poolings implements Iterable<String> {
+        public Iterator<String> iterator() {
+            return List.of("mean", "cls", "pooler", "none").iterator();
         }
     }
 
     /** {@code sop --pair TEXT_B TEXT}. */
-    static final class SentenceOrder extends TaskCommand {
-        public String name() {
+    @Command(name = "sop", footer = {"", "JSON Lines: {\"text\": ..., \"text_pair\": ...} per line."},
+            description = "Sentence order of TEXT then TEXT_B (an AlbertForPreTraining checkpoint's SOP head).")
+    static final class SentenceOrder extends TaskCommand<TextPair, List<LabelScore>> {
+        @Option(names = "--pair", paramLabel = "TEXT_B", description = "the second text (required without --input)")
+        String pair;
+
+        @Parameters(paramLabel = "TEXT", arity = "0..1", description = "the first text")
+        String text;
+
+        String name() {
             return "sop";
         }
 
-        public String usage() {
-            return "[--model DIR|ID] --pair TEXT_B [--input FILE|-] TEXT";
+        void validate(boolean jsonLines) {
+            requireTextOrInput(name(), jsonLines, text != null);
+            if (!jsonLines && pair == null) {
+                throw new CliException("--pair TEXT_B is required");
+            }
         }
 
-        Set<String> taskOptions() {
-            return Set.of("--pair");
+        Pipeline<TextPair, List<LabelScore>> pipeline(LoadedModel loaded) {
+            return new SentenceOrderPipeline(loaded.model(), loaded.tokenizer());
         }
 
-        Task prepare(LoadedModel loaded, CliArgs args) {
-            SentenceOrderPipeline pipeline = new SentenceOrderPipeline(loaded.model(), loaded.tokenizer());
-            return new Task() {
-                public JsonNode single(CliArgs a) {
-                    if (a.value("--pair") == null) {
-                        throw new CliException("sop: --pair TEXT_B is required");
-                    }
-                    return JsonResults.labels(pipeline.run(TextPair.of(a.text(), a.value("--pair"))));
-                }
+        List<TextPair> argumentInputs() {
+            return List.of(TextPair.of(text, pair));
+        }
 
-                public List<JsonNode> lines(List<JsonNode> inputs) {
-                    return pipeline.run(inputs.stream().map(l -> TextPair.of(field(l, "text"), field(l, "text_pair")))
-                            .toList()).stream().map(r -> (JsonNode) JsonResults.labels(r)).toList();
-                }
-            };
+        TextPair lineInput(JsonNode line, int lineNumber) {
+            TextPair input = JsonLinesInput.textPair(line, lineNumber);
+            if (!input.isPair()) {
+                throw new WireException("input line " + lineNumber + " needs a string field \"text_pair\"");
+            }
+            return input;
+        }
+
+        JsonNode json(TextPair input, List<LabelScore> result) {
+            return JsonResults.labels(result);
         }
     }
 
     /** {@code choose --prompt P --choice C1 --choice C2 ...}. */
-    static final class Choose extends TaskCommand {
-        public String name() {
+    @Command(name = "choose", footer = {"", "JSON Lines: {\"prompt\": ..., \"choices\": [...]} per line."},
+            description = "Scores each choice as the continuation of the prompt (AlbertForMultipleChoice).")
+    static final class Choose extends TaskCommand<MultipleChoiceInput, List<ChoiceScore>> {
+        @Option(names = "--prompt", paramLabel = "P", description = "the prompt (required without --input)")
+        String prompt;
+
+        @Option(names = "--choice", paramLabel = "C", description = "a choice (repeat for each)")
+        List<String> choices = new ArrayList<>();
+
+        String name() {
             return "choose";
         }
 
-        public String usage() {
-            return "[--model DIR|ID] --prompt P --choice C1 --choice C2 ... [--input FILE|-]";
-        }
-
-        Set<String> taskOptions() {
-            return Set.of("--prompt", "--choice");
-        }
-
-        Task prepare(LoadedModel loaded, CliArgs args) {
-            MultipleChoicePipeline pipeline = new MultipleChoicePipeline(loaded.model(), loaded.tokenizer());
-            return new Task() {
-                public JsonNode single(CliArgs a) {
-                    if (a.value("--prompt") == null) {
-                        throw new CliException("choose: --prompt is required");
-                    }
-                    return JsonResults.choices(pipeline.run(new MultipleChoiceInput(a.value("--prompt"), a.values("--choice"))));
-                }
-
-                public List<JsonNode> lines(List<JsonNode> inputs) {
-                    return pipeline.run(inputs.stream().map(l -> new MultipleChoiceInput(field(l, "prompt"),
-                            strings(l.get("choices")))).toList()).stream().map(r -> (JsonNode) JsonResults.choices(r)).toList();
-                }
-            };
-        }
-
-        private static List<String> strings(JsonNode array) {
-            if (array == null || !array.isArray()) {
-                throw new AlbertException("input line needs a \"choices\" list of strings");
+        void validate(boolean jsonLines) {
+            if (!jsonLines && prompt == null) {
+                throw new CliException("--prompt is required (or --input FILE|- for JSON Lines)");
             }
-            List<String> out = new ArrayList<>();
-            array.forEach(n -> out.add(n.asText()));
-            return out;
+        }
+
+        Pipeline<MultipleChoiceInput, List<ChoiceScore>> pipeline(LoadedModel loaded) {
+            return new MultipleChoicePipeline(loaded.model(), loaded.tokenizer());
+        }
+
+        List<MultipleChoiceInput> argumentInputs() {
+            return List.of(new MultipleChoiceInput(prompt, choices));
+        }
+
+        MultipleChoiceInput lineInput(JsonNode line, int lineNumber) {
+            return JsonLinesInput.multipleChoice(line, lineNumber);
+        }
+
+        JsonNode json(MultipleChoiceInput input, List<ChoiceScore> result) {
+            return JsonResults.choices(result);
         }
     }
 

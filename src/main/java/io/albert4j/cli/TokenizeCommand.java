@@ -3,17 +3,20 @@ package io.albert4j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.albert4j.AlbertException;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.tokenizer.EncodeOptions;
 import io.albert4j.tokenizer.Encoding;
-import io.albert4j.tokenizer.Truncation;
+import io.albert4j.pipeline.TextPair;
+import io.albert4j.wire.JsonLinesInput;
 import io.albert4j.wire.JsonResults;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.BufferedReader;
-import java.io.IOException;
-import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code tokenize [--pair TEXT_B] [--max-length N] [--truncation S] [--no-special-tokens] TEXT}:
@@ -23,117 +26,73 @@ import java.util.Set;
  *
  * <p>With {@code --input FILE|-}, each JSON Lines line is a text or an object
  * {@code {"text", "text_pair"?, "max_length"?, "truncation"?}} (values on the line override the
- * command's options) and gives one output line, in order, flushed as it is written; a line that
- * cannot be tokenized gives {@code {"error": "line N: ..."}} and the run goes on, exiting with 2 at
- * the end.
+ * command's options) and gives one output line, as {@link JsonLines} describes.
  */
-final class TokenizeCommand implements Command {
-    public String name() {
-        return "tokenize";
-    }
+@Command(name = "tokenize", footer = {"", "JSON Lines: a JSON string or {\"text\", \"text_pair\"?, \"max_length\"?, "
+        + "\"truncation\"?} per line (values on the line override the options)."},
+        description = "Tokens, ids, token types, attention mask and character offsets (code points) of TEXT.")
+final class TokenizeCommand implements Callable<Integer> {
+    @ParentCommand
+    AlbertCommand root;
 
-    public String usage() {
-        return "[--model DIR|ID] [--tokenizer fast|slow] [--pair TEXT_B] [--max-length N] "
-                + "[--truncation longest_first|only_first|only_second] [--no-special-tokens] (TEXT | --input FILE|-)";
-    }
+    @Mixin
+    ModelOption model;
 
-    public Set<String> valueOptions() {
-        return Set.of("--model", "--tokenizer", "--pair", "--max-length", "--truncation", "--input");
+    @Mixin
+    TokenizerOption tokenizerOption;
+
+    @Option(names = "--pair", paramLabel = "TEXT_B", description = "the second text of a pair")
+    String pair;
+
+    @Mixin
+    EncodingOptions encoding;
+
+    @Option(names = "--no-special-tokens", description = "leave out [CLS] and [SEP]")
+    boolean noSpecialTokens;
+
+    @Mixin
+    JsonLinesOptions jsonLines;
+
+    @Parameters(paramLabel = "TEXT", arity = "0..1", description = "the text")
+    String text;
+
+    /** One JSON Lines line: the texts and how to encode them. */
+    private record Line(String text, String pair, EncodeOptions options) {
     }
 
     @Override
-    public Set<String> flags() {
-        return Set.of("--no-special-tokens");
-    }
-
-    public int run(CliArgs args, Console console) throws Exception {
-        try (AlbertTokenizer tokenizer = LoadedModel.loadTokenizer(LoadedModel.resolve(args.value("--model"), console), args)) {
-            if (args.value("--input") != null) {
-                return tokenizeLines(tokenizer, args, console);
+    public Integer call() throws Exception {
+        TaskCommand.requireTextOrInput("tokenize", jsonLines.active(), text != null);
+        EncodeOptions options = encoding.encodeOptions(!noSpecialTokens);
+        Console console = root.console();
+        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(LoadedModel.resolve(model.model, console),
+                tokenizerOption.mode())) {
+            if (!jsonLines.active()) {
+                Encoding e = tokenizer.encode(text, pair, options);
+                console.out().println(JsonResults.JSON.writeValueAsString(json(e, text, pair)));
+                return 0;
             }
-            Encoding e = tokenizer.encode(args.text(), args.value("--pair"), options(args));
-            console.out().println(JsonResults.JSON.writeValueAsString(json(e, args.text(), args.value("--pair"))));
-            return 0;
-        }
-    }
-
-    private static int tokenizeLines(AlbertTokenizer tokenizer, CliArgs args, Console console) throws IOException {
-        if (!args.positional().isEmpty()) {
-            throw new CliException("tokenize: give either TEXT or --input, not both");
-        }
-        int failed = 0;
-        int lineNumber = 0;
-        try (BufferedReader reader = JsonLines.open(args.value("--input"), console)) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode result;
-                try {
-                    JsonNode input = JsonLines.parse(line, lineNumber);
-                    Encoding e = encodeLine(tokenizer, input, args);
-                    result = json(e, TaskCommand.field(input, "text"), pairOf(input, args));
-                } catch (AlbertException | CliException e) {
-                    failed++;
-                    result = JsonResults.JSON.createObjectNode().put("error", "line " + lineNumber + ": " + e.getMessage());
-                }
-                console.out().println(JsonResults.JSON.writeValueAsString(result));
-                console.out().flush();
+            try (BufferedReader reader = JsonLines.open(jsonLines.input, console)) {
+                return new JsonLines<>("tokenize", this::line, lines -> lines.stream()
+                        .map(l -> (JsonNode) json(tokenizer.encode(l.text(), l.pair(), l.options()), l.text(), l.pair()))
+                        .toList(), jsonLines.failFast, console).run(reader);
             }
         }
-        if (failed > 0) {
-            console.err().println("albert tokenize: " + failed + " of the input lines failed");
-            return 2;
-        }
-        return 0;
     }
 
-    private static Encoding encodeLine(AlbertTokenizer tokenizer, JsonNode line, CliArgs args) {
-        String text = TaskCommand.field(line, "text");
-        String pair = pairOf(line, args);
+    /** A line: a JSON string, or {@code {"text", "text_pair"?, "max_length"?, "truncation"?}}. */
+    private Line line(JsonNode line, int lineNumber) {
+        TextPair texts = line.isObject() ? JsonLinesInput.textPair(line, lineNumber)
+                : new TextPair(JsonLinesInput.text(line, lineNumber), pair);
         JsonNode maxLength = line.get("max_length");
         JsonNode truncation = line.get("truncation");
         if (maxLength != null && !maxLength.isNull() && !maxLength.canConvertToInt()) {
             throw new CliException("\"max_length\" must be an integer, found " + maxLength);
         }
-        EncodeOptions options = options(args.flag("--no-special-tokens"),
-                maxLength == null || maxLength.isNull() ? args.intValue("--max-length", 0) : maxLength.intValue(),
-                truncation == null || truncation.isNull() ? args.value("--truncation") : truncation.asText());
-        return tokenizer.encode(text, pair, options);
-    }
-
-    private static String pairOf(JsonNode line, CliArgs args) {
-        return line.isObject() ? TaskCommand.optionalField(line, "text_pair") : args.value("--pair");
-    }
-
-    static EncodeOptions options(CliArgs args) {
-        return options(args.flag("--no-special-tokens"), args.intValue("--max-length", 0), args.value("--truncation"));
-    }
-
-    private static EncodeOptions options(boolean noSpecialTokens, int maxLength, String truncation) {
-        EncodeOptions options = EncodeOptions.defaults().withAddSpecialTokens(!noSpecialTokens);
-        if (maxLength < 0) {
-            throw new CliException("--max-length must not be negative");
-        }
-        if (maxLength > 0) {
-            options = options.withMaxLength(maxLength).withTruncation(Truncation.LONGEST_FIRST);
-        }
-        if (truncation != null) {
-            if (maxLength == 0) {
-                throw new CliException("--truncation needs --max-length");
-            }
-            options = options.withTruncation(truncation(truncation));
-        }
-        return options;
-    }
-
-    private static Truncation truncation(String name) {
-        try {
-            return Truncation.valueOf(name.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new AlbertException("unknown truncation \"" + name + "\"; expected longest_first, only_first or only_second");
-        }
+        EncodeOptions options = EncodingOptions.encodeOptions(!noSpecialTokens,
+                maxLength == null || maxLength.isNull() ? encoding.maxLength : maxLength.intValue(),
+                truncation == null || truncation.isNull() ? encoding.truncation : truncation.asText());
+        return new Line(texts.text(), texts.textPair(), options);
     }
 
     /** The encoding with its offsets as Hugging Face's offset_mapping counts them: code points of each sequence. */

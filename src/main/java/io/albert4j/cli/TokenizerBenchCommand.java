@@ -3,6 +3,11 @@ package io.albert4j.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.albert4j.tokenizer.AlbertTokenizer;
 import io.albert4j.wire.JsonResults;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code bench-tokenizer [--model DIR] [--tokenizer fast|slow] [--warmup N] [--iterations N] FILE...}:
@@ -20,34 +25,37 @@ import java.util.Set;
  * {@code --iterations} (7) timed passes, in wall-clock time and in the thread's CPU time (which
  * varies less on a machine shared with other work). Prints one JSON object.
  */
-final class TokenizerBenchCommand implements Command {
-    public String name() {
-        return "bench-tokenizer";
-    }
+@Command(name = "bench-tokenizer", description = "Single-thread tokenizer throughput (MB/s of UTF-8) over the "
+        + "non-blank lines of the FILEs; prints one JSON object.")
+final class TokenizerBenchCommand implements Callable<Integer> {
+    @ParentCommand
+    AlbertCommand root;
 
-    public String usage() {
-        return "[--model DIR] [--tokenizer fast|slow] [--warmup N] [--iterations N] FILE...";
-    }
+    @Mixin
+    ModelOption model;
 
-    public Set<String> valueOptions() {
-        return Set.of("--model", "--tokenizer", "--warmup", "--iterations");
-    }
+    @Mixin
+    TokenizerOption tokenizerOption;
 
-    public int run(CliArgs args, Console console) throws Exception {
-        int warmup = args.intValue("--warmup", 2);
-        int iterations = args.intValue("--iterations", 7);
+    @Option(names = "--warmup", paramLabel = "N", description = "untimed passes first (default: 2)")
+    int warmup = 2;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "timed passes (default: 7)")
+    int iterations = 7;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "text files, one text per line")
+    List<Path> files;
+
+    @Override
+    public Integer call() throws Exception {
         if (warmup < 0 || iterations < 1) {
-            throw new CliException("bench-tokenizer: --warmup must be >= 0 and --iterations >= 1");
-        }
-        if (args.positional().isEmpty()) {
-            throw new CliException("bench-tokenizer: give at least one text FILE");
+            throw new CliException("--warmup must be >= 0 and --iterations >= 1");
         }
         List<String> lines = new ArrayList<>();
         long bytes = 0;
-        for (String name : args.positional()) {
-            Path file = Path.of(name);
+        for (Path file : files) {
             if (!Files.isRegularFile(file)) {
-                throw new CliException("bench-tokenizer: text file not found: " + file);
+                throw new CliException("text file not found: " + file);
             }
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (!line.isBlank()) {
@@ -57,7 +65,8 @@ final class TokenizerBenchCommand implements Command {
             }
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        try (AlbertTokenizer tokenizer = LoadedModel.loadTokenizer(LoadedModel.resolve(args.value("--model"), console), args)) {
+        try (AlbertTokenizer tokenizer = AlbertTokenizer.load(LoadedModel.resolve(model.model, root.console()),
+                tokenizerOption.mode())) {
             for (int i = 0; i < warmup; i++) {
                 encodeAll(tokenizer, lines);
             }
@@ -86,7 +95,7 @@ final class TokenizerBenchCommand implements Command {
             json.put("mb_per_s", mb / wall[iterations / 2]);
             json.put("cpu_median_s", cpu[iterations / 2]);
             json.put("cpu_mb_per_s", mb / cpu[iterations / 2]);
-            console.out().println(JsonResults.JSON.writeValueAsString(json));
+            root.console().out().println(JsonResults.JSON.writeValueAsString(json));
             return 0;
         }
     }

@@ -5,8 +5,6 @@ import io.albert4j.config.AlbertConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
-
 /**
  * Hugging Face's {@code AlbertAttention}: bidirectional multi-head self-attention with the padding
  * mask, output projection, residual and LayerNorm. The query, key and value weights are stacked
@@ -49,24 +47,15 @@ final class AlbertAttention {
         long rows = (long) batch * seq;
         INDArray qkv = ws.get("qkv", rows, 3L * hiddenSize);                // [batch·seq, 3·hidden]
         queryKeyValue.projectInto(hidden, qkv);
+        Kernels.addBias(qkv, queryKeyValue.bias);
         INDArray merged = ws.get("merged", rows, hiddenSize);               // [batch·seq, hidden]
-        // Attention over chunks of sequences, so that the [chunk·heads, seq, seq] scores stay small
-        // (cache-resident at seq 128; bounded memory at batch 32 × 512).
+        // Attention over chunks of sequences, so that the [chunk·heads, seq, seq] scores buffer stays
+        // bounded at batch 32 × 512 (the kernel works through it in cache-sized blocks).
         int chunk = (int) Math.max(1, Math.min(batch, SCORES_BUDGET / ((long) heads * seq * seq)));
         for (int first = 0; first < batch; first += chunk) {
             int n = Math.min(chunk, batch - first);
-            String tag = n == chunk ? "" : "tail";
-            long matrices = (long) n * heads;
-            INDArray query = ws.get("query" + tag, matrices, seq, headSize); // [n·heads, seq, headSize]
-            INDArray key = ws.get("key" + tag, matrices, seq, headSize);
-            INDArray value = ws.get("value" + tag, matrices, seq, headSize);
-            Kernels.splitHeads(qkv, queryKeyValue.bias, first, n, seq, heads, headSize, query, key, value);
-            INDArray scores = ws.get("scores" + tag, matrices, seq, seq);     // [n·heads, seq, seq]
-            Nd4j.matmul(query, key, scores, false, true, false);
-            Kernels.maskedSoftmax(scores, Arrays.copyOfRange(additiveMask, first, first + n), heads, scale);
-            INDArray context = ws.get("context" + tag, matrices, seq, headSize); // [n·heads, seq, headSize]
-            Nd4j.matmul(scores, value, context, false, false, false);
-            Kernels.mergeHeads(context, first, n, seq, heads, headSize, merged);
+            INDArray scores = ws.get(n == chunk ? "scores" : "scoresTail", (long) n * heads, seq, seq);
+            Kernels.attention(qkv, additiveMask, first, n, heads, headSize, scale, scores, merged);
         }
         INDArray projected = ws.get("projected", rows, hiddenSize);
         dense.projectInto(merged, projected);

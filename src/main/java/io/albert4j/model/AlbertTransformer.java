@@ -21,6 +21,7 @@ final class AlbertTransformer {
 
     /** precision: of the layers' linear maps; the embedding projection stays float32. */
     AlbertTransformer(StateDict weights, AlbertConfig config, Precision precision) {
+        BlasCoreAdvice.warnOnce(); // at load, before the first matrix product
         embeddingHiddenMappingIn = Linear.load(weights, PREFIX + "embedding_hidden_mapping_in",
                 config.embeddingSize(), config.hiddenSize());
         List<AlbertLayerGroup> list = new ArrayList<>();

@@ -2,6 +2,8 @@ package io.albert4j.model;
 
 import io.albert4j.config.Activation;
 import io.albert4j.config.Erf;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -174,37 +176,6 @@ final class Kernels {
         });
     }
 
-    /**
-     * Attention probabilities in place: scores[b·heads + h, i, :] = softmax(scale·scores + mask[b]).
-     * scores: [batch·heads, seq, seq]; additiveMask: [batch][seq], 0 or {@link #MASKED}. Keys after
-     * a sequence's last real token get probability 0 without being computed (exp underflows to 0
-     * there anyway); a fully masked row comes out uniform, as in PyTorch. Row-parallel.
-     */
-    static void maskedSoftmax(INDArray scores, float[][] additiveMask, int heads, float scale) {
-        FloatBuffer sb = floats(scores);
-        int seq = additiveMask[0].length;
-        int batch = additiveMask.length;
-        int[] valid = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            valid[b] = validLength(additiveMask[b]);
-        }
-        Parallelism.forRange(batch * heads * seq, grain(seq), (from, to) -> {
-            float[] row = new float[seq];
-            float[] negK = new float[seq];
-            float[] factor = new float[seq];
-            for (int at = from; at < to; at++) {
-                int b = at / (heads * seq);
-                float[] mask = additiveMask[b];
-                int n = valid[b];
-                int base = at * seq;
-                sb.get(base, row, 0, n);
-                softmaxRow(row, mask, n, scale, negK, factor);
-                java.util.Arrays.fill(row, n, seq, 0f);
-                sb.put(base, row, 0, seq);
-            }
-        });
-    }
-
     /** Keys up to the last unmasked one (all of them when every key is masked). */
     static int validLength(float[] mask) {
         for (int j = mask.length - 1; j >= 0; j--) {
@@ -215,13 +186,13 @@ final class Kernels {
         return mask.length;
     }
 
-    /** row[0..n) = softmax(scale·row + mask) over the first n entries; negK, factor: scratch of n. */
-    static void softmaxRow(float[] row, float[] mask, int n, float scale, float[] negK, float[] factor) {
+    /** row[0..n) = softmax(scale·row + mask) over the first n entries; exponent, factor: scratch of n. */
+    static void softmaxRow(float[] row, float[] mask, int n, float scale, float[] exponent, float[] factor) {
         for (int j = 0; j < n; j++) {
             row[j] = row[j] * scale + mask[j];
         }
         float max = max(row, n);
-        expShifted(row, n, max, negK, factor);
+        expShifted(row, n, max, exponent, factor);
         float inv = 1f / sum(row, n);
         for (int j = 0; j < n; j++) {
             row[j] *= inv;
@@ -261,58 +232,96 @@ final class Kernels {
     }
 
     /**
-     * Splits the fused QKV projection per head and adds its bias, for the sequences
-     * [firstSequence, firstSequence + batch) of qkv: qkv [sequences·seq, 3·hidden] (c order, columns
-     * query | key | value, each heads × headSize) → query, key, value, each [batch·heads, seq, headSize].
-     * Row-parallel bulk copies; replaces permute + dup.
+     * Multiply-adds per sgemm call at or below which OpenBLAS (0.3.x, interface/gemm.c:
+     * SMP_THRESHOLD_MIN · GEMM_MULTITHREAD_THRESHOLD) runs it on the calling thread: attention
+     * blocks stay below it and are spread over {@link Parallelism} instead, because waking
+     * OpenBLAS's threads for each small product costs more than the product on a busy machine.
      */
-    static void splitHeads(INDArray qkv, float[] bias, int firstSequence, int batch, int seq, int heads,
-                           int headSize, INDArray query, INDArray key, INDArray value) {
-        FloatBuffer src = floats(qkv);
-        FloatBuffer[] dst = {floats(query), floats(key), floats(value)};
+    static final long SINGLE_THREADED_GEMM = 65536L * 4;
+
+    /** Multiply-adds below which attention blocks stay on the calling thread (handing off costs more). */
+    private static final long PARALLEL_WORK = 1L << 20;
+
+    /**
+     * Multi-head attention of the sequences [first, first + n), read in place from the fused
+     * projection: merged[b·seq + i, head h] = softmax(scale·q_h(i)·K_hᵀ + mask[b])·V_h, where q_h,
+     * K_h and V_h are the head-h column blocks of qkv (its bias already added). No per-head copies
+     * and no transposes: each product is one sgemm on strided sub-matrices (leading dimension
+     * 3·hidden), the context written straight into its columns of merged. The work is split into
+     * blocks of query rows of one head, each computed start to end (scores, softmax, context) while
+     * its scores are in cache, the blocks spread over the kernel threads. Keys after a sequence's
+     * last real token are left out of both products (their probability is 0).
+     * qkv: [batch·seq, 3·hidden]; scores: scratch [n·heads, seq, seq]; merged: [batch·seq, hidden].
+     */
+    static void attention(INDArray qkv, float[][] additiveMask, int first, int n, int heads, int headSize,
+                          float scale, INDArray scores, INDArray merged) {
+        int seq = additiveMask[0].length;
         int hidden = heads * headSize;
-        int width = 3 * hidden;
-        int firstRow = firstSequence * seq;
-        Parallelism.forRange(batch * seq, grain(width), (from, to) -> {
-            float[] row = new float[width];
-            for (int r = from; r < to; r++) {
-                src.get((firstRow + r) * width, row, 0, width);
-                for (int j = 0; j < width; j++) {
-                    row[j] += bias[j];
+        requireLength(qkv, (long) additiveMask.length * seq * 3 * hidden, "qkv");
+        requireLength(merged, (long) additiveMask.length * seq * hidden, "merged");
+        requireLength(scores, (long) n * heads * seq * seq, "scores");
+        FloatPointer q = pointer(qkv);
+        FloatPointer s = pointer(scores);
+        FloatPointer out = pointer(merged);
+        FloatBuffer sb = floats(scores);
+        int blockRows = (int) Math.max(1, Math.min(seq, SINGLE_THREADED_GEMM / ((long) seq * headSize)));
+        int blocks = (seq + blockRows - 1) / blockRows;
+        int[] keys = new int[n];
+        for (int b = 0; b < n; b++) {
+            keys[b] = validLength(additiveMask[first + b]);
+        }
+        long multiplyAdds = 2L * blockRows * seq * headSize; // per block, both products
+        Parallelism.forRange(n * heads * blocks, (int) Math.max(1, PARALLEL_WORK / multiplyAdds), (from, to) -> {
+            float[] row = new float[seq];
+            float[] exponent = new float[seq];
+            float[] factor = new float[seq];
+            for (int task = from; task < to; task++) {
+                int b = task / (heads * blocks);
+                int h = task / blocks % heads;
+                int i0 = task % blocks * blockRows;
+                int m = Math.min(blockRows, seq - i0);
+                int k = keys[b];
+                long queryRow = (long) (first + b) * seq + i0;
+                long block = ((long) (b * heads + h) * seq + i0) * seq; // scores[b·heads + h, i0, 0]
+                sgemm(true, m, k, headSize, q, queryRow * 3 * hidden + (long) h * headSize, 3 * hidden,
+                        q, (long) (first + b) * seq * 3 * hidden + hidden + (long) h * headSize, 3 * hidden,
+                        s, block, seq);
+                float[] mask = additiveMask[first + b];
+                for (int i = 0; i < m; i++) {
+                    int at = (int) (block + (long) i * seq);
+                    sb.get(at, row, 0, k);
+                    softmaxRow(row, mask, k, scale, exponent, factor);
+                    sb.put(at, row, 0, k);
                 }
-                int b = r / seq;
-                int s = r % seq;
-                for (int which = 0; which < 3; which++) {
-                    for (int h = 0; h < heads; h++) {
-                        dst[which].put(((b * heads + h) * seq + s) * headSize, row,
-                                which * hidden + h * headSize, headSize);
-                    }
-                }
+                sgemm(false, m, headSize, k, s, block, seq,
+                        q, (long) (first + b) * seq * 3 * hidden + 2L * hidden + (long) h * headSize, 3 * hidden,
+                        out, queryRow * hidden + (long) h * headSize, hidden);
             }
         });
     }
 
     /**
-     * The inverse layout: context [batch·heads, seq, headSize] → rows of merged [sequences·seq,
-     * heads·headSize] for the sequences [firstSequence, firstSequence + batch).
+     * Row-major c[m, n] = a[m, k]·(b[k, n] or b[n, k]ᵀ) on sub-matrices at element offsets from
+     * the base pointers (each argument its own pointer object: a and b may share a base).
      */
-    static void mergeHeads(INDArray context, int firstSequence, int batch, int seq, int heads, int headSize,
-                           INDArray merged) {
-        FloatBuffer src = floats(context);
-        FloatBuffer dst = floats(merged);
-        int hidden = heads * headSize;
-        int firstRow = firstSequence * seq;
-        Parallelism.forRange(batch * seq, grain(hidden), (from, to) -> {
-            float[] row = new float[hidden];
-            for (int r = from; r < to; r++) {
-                int b = r / seq;
-                int s = r % seq;
-                for (int h = 0; h < heads; h++) {
-                    src.get(((b * heads + h) * seq + s) * headSize, row, h * headSize, headSize);
-                }
-                dst.put((firstRow + r) * hidden, row, 0, hidden);
-            }
-        });
+    private static void sgemm(boolean transposeB, int m, int n, int k, FloatPointer a, long aAt, int lda,
+                              FloatPointer b, long bAt, int ldb, FloatPointer c, long cAt, int ldc) {
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
+                transposeB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, m, n, k, 1f,
+                new FloatPointer(a).position(aAt), lda, new FloatPointer(b).position(bAt), ldb, 0f,
+                new FloatPointer(c).position(cAt), ldc);
+    }
+
+    /** The address of the first float of a whole c-ordered float array. */
+    private static FloatPointer pointer(INDArray a) {
+        floats(a);
+        return new FloatPointer(a.data().addressPointer());
+    }
+
+    private static void requireLength(INDArray a, long length, String what) {
+        if (a.length() < length) {
+            throw new IllegalArgumentException(what + " has " + a.length() + " floats, needs " + length);
+        }
     }
 
     /** Hugging Face's LayerNorm of one row in place (biased variance, two passes). */
@@ -355,15 +364,13 @@ final class Kernels {
 
     /**
      * row[j] = exp(row[j] - shift) for j &lt; n, where row[j] ≤ shift, in float32 within 2e-7 relative
-     * error (exact 0 below shift - 100), with only float arithmetic, min and max, so that loops over it
-     * vectorise (JDK 17's C2 does not vectorise Math.exp nor the int/float bit moves of the usual 2^k
-     * construction). Cody–Waite reduction x = k·ln2 + r, |r| ≤ ln2/2, a degree-6 polynomial for exp(r),
-     * and 2^k for the integer k in [-126, 0] built from exact power-of-two factors selected by clamped
-     * steps.
-     * Three short passes (scratch arrays of at least n) rather than one long loop body: C2 only
-     * unrolls, and so vectorises, loops with small bodies.
+     * error (exact 0 below shift - 100). Cody–Waite reduction x = k·ln2 + r, |r| ≤ ln2/2, a degree-6
+     * polynomial for exp(r), and 2^k for the integer k in [-126, 0] written straight into a float's
+     * exponent bits. Two passes (scratch arrays of at least n): the polynomial, in float arithmetic,
+     * min and max only, which C2 vectorises; then the 2^k exponent bits, whose int conversions would
+     * stop C2 from vectorising the first pass if they were in it.
      */
-    static void expShifted(float[] row, int n, float shift, float[] negK, float[] factor) {
+    static void expShifted(float[] row, int n, float shift, float[] exponent, float[] factor) {
         for (int j = 0; j < n; j++) {
             float x = row[j] - shift;
             factor[j] = Math.min(1f, Math.max(0f, x + 100f));              // 0 for x ≤ -100, else 1
@@ -377,34 +384,10 @@ final class Kernels {
             p = p * r + 1.6666665459e-1f;
             p = p * r + 5.0000001201e-1f;
             row[j] = p * r * r + r + 1f;                                     // exp(r)
-            negK[j] = -k;
+            exponent[j] = k;
         }
-        for (int j = 0; j < n; j++) {                                        // 2^-m, m in [0, 126]: bits 64, 32, 16
-            float m = negK[j];
-            float b = Math.min(1f, Math.max(0f, m - 63f));
-            float scale = b * 0x1p-64f + (1f - b);
-            m -= 64f * b;
-            b = Math.min(1f, Math.max(0f, m - 31f));
-            scale *= b * 0x1p-32f + (1f - b);
-            m -= 32f * b;
-            b = Math.min(1f, Math.max(0f, m - 15f));
-            scale *= b * 0x1p-16f + (1f - b);
-            negK[j] = m - 16f * b;
-            factor[j] *= scale;
-        }
-        for (int j = 0; j < n; j++) {                                        // bits 8, 4, 2, 1
-            float m = negK[j];
-            float b = Math.min(1f, Math.max(0f, m - 7f));
-            float scale = b * 0x1p-8f + (1f - b);
-            m -= 8f * b;
-            b = Math.min(1f, Math.max(0f, m - 3f));
-            scale *= b * 0x1p-4f + (1f - b);
-            m -= 4f * b;
-            b = Math.min(1f, Math.max(0f, m - 1f));
-            scale *= b * 0x1p-2f + (1f - b);
-            m -= 2f * b;
-            scale *= m * 0.5f + (1f - m);                                    // m is now 0 or 1
-            row[j] *= scale * factor[j];
+        for (int j = 0; j < n; j++) {                                        // · 2^k, k + 127 in [1, 127]
+            row[j] *= Float.intBitsToFloat(((int) exponent[j] + 127) << 23) * factor[j];
         }
     }
 

@@ -1,7 +1,5 @@
 package io.albert4j.pipeline;
 
-import io.albert4j.AlbertException;
-
 import java.util.List;
 
 /**

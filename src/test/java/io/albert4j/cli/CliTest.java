@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The CLI run in-process on the golden pipeline inputs: its stdout parses to the golden outputs
  * (the transformers 4.39 goldens, so with {@code --tokenizer slow}; the v5 ones are {@link CliGoldenV5Test}'s).
- * Each error case exits with code 2, one line on stderr naming the problem, nothing on stdout.
+ * Each error case exits with code 2, one line on stderr naming the problem, nothing on stdout (a bad
+ * JSON Lines line gets an error line on stdout instead, in its place).
  */
 class CliTest {
     static final double TOLERANCE = 1e-4;
@@ -311,11 +312,16 @@ class CliTest {
         assertError(run("translate", "x"), "translate");
     }
 
+    /** A bad JSON Lines line gets an error line in its place (JsonLinesTest has the rest of the rules). */
     @Test
     void badJsonLineIsAnError() {
         Run r = runWithInput("{not json\n", "classify", "--model",
                 Fixtures.modelDir("albert-tiny-seqcls").toString(), "--input", "-");
-        assertError(r, "line 1");
+        assertEquals(2, r.exitCode, r.err);
+        assertEquals(1, r.json().get("line").asInt(), r.out);
+        assertTrue(r.json().get("error").asText().contains("line 1 is not JSON"), r.out);
+        assertEquals(1, r.err.strip().split("\n").length, "one line on stderr: " + r.err);
+        assertTrue(r.err.contains("line 1"), r.err);
     }
 
     private static void assertError(Run r, String mention) {

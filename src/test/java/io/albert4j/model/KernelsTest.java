@@ -11,6 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,44 +93,6 @@ class KernelsTest {
         assertClose(expected, a.toFloatMatrix(), 1e-5, 1e-5, "layerNorm");
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {1, 2})
-    void maskedSoftmaxMatchesReference(int threads) {
-        Parallelism.setThreads(threads);
-        int heads = 3;
-        int seq = 37;
-        int[][] mask = new int[4][seq];
-        java.util.Arrays.fill(mask[0], 1);                 // no padding
-        for (int j = 0; j < 20; j++) {
-            mask[1][j] = 1;                                 // trailing padding
-        }
-        for (int j = 0; j < seq; j++) {
-            mask[2][j] = j % 3 == 0 ? 0 : 1;                // masked keys inside the sequence
-        }
-        // mask[3]: every key masked: a uniform row, as in PyTorch
-        float[][][] scores = new float[4 * heads][seq][];
-        for (int m = 0; m < scores.length; m++) {
-            scores[m] = matrix(seq, seq, 40f);              // wide: exp underflows for some keys
-        }
-        double scale = 0.125;
-        double[][][] expected = ReferenceKernels.maskedSoftmax(scores, mask, heads, scale);
-        INDArray a = Nd4j.create(scores);
-        Kernels.maskedSoftmax(a, additive(mask), heads, (float) scale);
-        float[][][] got = new float[scores.length][][];
-        for (int m = 0; m < scores.length; m++) {
-            got[m] = a.slice(m).toFloatMatrix();
-            assertClose(expected[m], got[m], 1e-6, 1e-6, "matrix " + m);
-        }
-        for (int i = 0; i < seq; i++) {
-            for (int j = 0; j < seq; j++) {
-                assertEquals(1f / seq, got[3 * heads][i][j], 1e-7, "fully masked row is uniform");
-                if (j >= 20) {
-                    assertEquals(0f, got[heads][i][j], "padding key gets 0");
-                }
-            }
-        }
-    }
-
     @Test
     void expAndTanhApproximations() {
         float[] row = new float[1];
@@ -173,35 +136,34 @@ class KernelsTest {
                 out.toFloatMatrix(), 1e-5, 1e-5, "embed");
     }
 
-    @Test
-    void splitAndMergeHeadsMatchReference() {
-        int batch = 3;
-        int seq = 5;
-        int heads = 4;
-        int headSize = 6;
-        int hidden = heads * headSize;
-        float[][] qkv = matrix(batch * seq, 3 * hidden, 1f);
-        float[] bias = vector(3 * hidden, 1f);
-        INDArray q = Kernels.allocate(batch * heads, seq, headSize);
-        INDArray k = Kernels.allocate(batch * heads, seq, headSize);
-        INDArray v = Kernels.allocate(batch * heads, seq, headSize);
-        Kernels.splitHeads(Nd4j.create(qkv), bias, 0, batch, seq, heads, headSize, q, k, v);
-        INDArray[] parts = {q, k, v};
-        for (int which = 0; which < 3; which++) {
-            double[][][] expected = ReferenceKernels.splitHeads(qkv, bias, batch, seq, heads, headSize, which);
-            for (int m = 0; m < batch * heads; m++) {
-                assertClose(expected[m], parts[which].slice(m).toFloatMatrix(), 0, 1e-7, "split " + which);
-            }
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void attentionMatchesReference(int threads) {
+        Parallelism.setThreads(threads);
+        int batch = 4;
+        int seq = 9;
+        int heads = 3;
+        int headSize = 5;
+        int[][] mask = new int[batch][seq];
+        java.util.Arrays.fill(mask[0], 1);                 // no padding
+        java.util.Arrays.fill(mask[1], 0, 4, 1);           // trailing padding
+        for (int j = 0; j < seq; j++) {
+            mask[2][j] = j % 3 == 0 ? 0 : 1;                // masked keys inside the sequence
         }
-        // merge is the inverse of the split (without the bias)
-        INDArray merged = Kernels.allocate(batch * seq, hidden);
-        Kernels.mergeHeads(v, 0, batch, seq, heads, headSize, merged);
-        float[][] m = merged.toFloatMatrix();
-        for (int r = 0; r < batch * seq; r++) {
-            for (int j = 0; j < hidden; j++) {
-                assertEquals(qkv[r][2 * hidden + j] + bias[2 * hidden + j], m[r][j], 1e-6);
-            }
-        }
+        // mask[3]: every key masked: uniform weights over all keys, as in PyTorch
+        float[][] qkv = matrix(batch * seq, 3 * heads * headSize, 3f);
+        double scale = 1 / Math.sqrt(headSize);
+        double[][] expected = ReferenceKernels.attention(qkv, mask, heads, headSize, scale);
+        INDArray fused = Nd4j.create(qkv);
+        // in two chunks of sequences, as AlbertAttention runs large batches
+        INDArray merged = Kernels.allocate(batch * seq, heads * headSize);
+        INDArray scores = Kernels.allocate(3L * heads, seq, seq);
+        INDArray tail = Kernels.allocate(heads, seq, seq);
+        Kernels.attention(fused, additive(mask), 0, 3, heads, headSize, (float) scale, scores, merged);
+        Kernels.attention(fused, additive(mask), 3, 1, heads, headSize, (float) scale, tail, merged);
+        assertClose(expected, merged.toFloatMatrix(), 1e-5, 1e-5, "attention");
+        assertEquals(qkv.length * qkv[0].length, fused.length(), "qkv is read, not resized");
+        assertArrayEquals(qkv, fused.toFloatMatrix(), "qkv is read, not written");
     }
 
     /** exp(x) for x ≤ 0 by {@link Kernels#expShifted}, the loop the softmax runs, on a one-element row. */

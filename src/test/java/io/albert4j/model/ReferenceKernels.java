@@ -102,16 +102,36 @@ final class ReferenceKernels {
         return out;
     }
 
-    /** [batch·seq][3·hidden] + bias → which (0 q, 1 k, 2 v) as [batch·heads][seq][headSize]. */
-    static double[][][] splitHeads(float[][] qkv, float[] bias, int batch, int seq, int heads, int headSize, int which) {
-        double[][][] out = new double[batch * heads][seq][headSize];
+    /**
+     * Multi-head attention context in double from a fused projection with its bias added:
+     * qkv [batch·seq][3·hidden] (query | key | value, each heads × headSize) → [batch·seq][hidden],
+     * head h of row (b, i) = softmax(scale·q·Kᵀ + mask[b]) · V over the sequence's keys.
+     */
+    static double[][] attention(float[][] qkv, int[][] attentionMask, int heads, int headSize, double scale) {
+        int batch = attentionMask.length;
+        int seq = attentionMask[0].length;
         int hidden = heads * headSize;
+        double[][] out = new double[batch * seq][hidden];
         for (int b = 0; b < batch; b++) {
-            for (int s = 0; s < seq; s++) {
-                for (int h = 0; h < heads; h++) {
+            for (int h = 0; h < heads; h++) {
+                float[][][] scores = new float[1][seq][seq];
+                for (int i = 0; i < seq; i++) {
+                    for (int j = 0; j < seq; j++) {
+                        double dot = 0;
+                        for (int d = 0; d < headSize; d++) {
+                            dot += (double) qkv[b * seq + i][h * headSize + d] * qkv[b * seq + j][hidden + h * headSize + d];
+                        }
+                        scores[0][i][j] = (float) dot;
+                    }
+                }
+                double[][] p = maskedSoftmax(scores, new int[][] {attentionMask[b]}, 1, scale)[0];
+                for (int i = 0; i < seq; i++) {
                     for (int d = 0; d < headSize; d++) {
-                        int col = which * hidden + h * headSize + d;
-                        out[b * heads + h][s][d] = (double) qkv[b * seq + s][col] + bias[col];
+                        double sum = 0;
+                        for (int j = 0; j < seq; j++) {
+                            sum += p[i][j] * qkv[b * seq + j][2 * hidden + h * headSize + d];
+                        }
+                        out[b * seq + i][h * headSize + d] = sum;
                     }
                 }
             }

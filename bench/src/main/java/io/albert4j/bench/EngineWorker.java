@@ -14,6 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ import java.util.Map;
  *   &lt; run BATCH SEQ N        &gt; ok MS1 ... MSn | SAMPLE1 ... SAMPLE8
  *   &lt; quit
  * </pre>
- * It prints {@code ready LOAD_MS} once loaded. Every engine gets the ids of {@link #ids} (the same
+ * It prints {@code ready MS} once loaded (ms since the JVM started). Every engine gets the ids of {@link #ids} (the same
  * formula as torch_worker.py), type ids 0 and a full attention mask, and answers with the wall time of
  * each forward pass and eight values of its last hidden state ([batch-1, seq-1, 0..7]), which the
  * driver compares across engines.
@@ -52,9 +53,9 @@ public final class EngineWorker {
         }
         int threads = Integer.parseInt(args[1]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        long start = System.nanoTime();
         try (Engine engine = open(args[0], threads, Path.of(args[2]))) {
-            out.printf("ready %.1f%n", (System.nanoTime() - start) / 1e6);
+            long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+            out.printf("ready %d%n", sinceJvmStart);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null && !line.equals("quit"); ) {
                 String[] command = line.trim().split("\\s+");

@@ -56,9 +56,10 @@ public class KernelBenchmarks {
     private float[] bias;
     private float[] gamma;
     private float[] beta;
-    private INDArray scores;      // [batch·heads, seq, seq]
-    private INDArray scoresCopy;
-    private float[][][] scoresArrays;
+    private float[][] qkvRows;    // [rows, 3·hidden], the fused projection with its bias
+    private INDArray fusedQkv;
+    private INDArray scores;      // [batch·heads, seq, seq] scratch
+    private INDArray context;     // [rows, hidden]
     private float[][] additiveMask;
     private int[][] attentionMask;
     private Workspace workspace;
@@ -82,12 +83,10 @@ public class KernelBenchmarks {
         bias = vector(random, HIDDEN, 1f);
         gamma = vector(random, HIDDEN, 1f);
         beta = vector(random, HIDDEN, 1f);
-        scoresArrays = new float[batch * HEADS][][];
-        for (int m = 0; m < scoresArrays.length; m++) {
-            scoresArrays[m] = matrix(random, seq, seq, 8f);
-        }
-        scores = Nd4j.create(scoresArrays);
-        scoresCopy = scores.dup('c');
+        qkvRows = matrix(random, rows, 3 * HIDDEN, 2f);
+        fusedQkv = Nd4j.create(qkvRows);
+        scores = Kernels.allocate((long) batch * HEADS, seq, seq);
+        context = Kernels.allocate(rows, HIDDEN);
         attentionMask = new int[batch][seq];
         for (int[] m : attentionMask) {
             Arrays.fill(m, 1);
@@ -124,36 +123,27 @@ public class KernelBenchmarks {
         return ReferenceKernels.addBiasResidualLayerNorm(hiddenRows, bias, residualRows, gamma, beta, 1e-12);
     }
 
-    /** scale + mask + softmax over [batch·12, seq, seq] (copied from fixed scores first). */
+    /** Attention from the fused projection: scores, scale + mask + softmax, context (no GEMMs for QKV). */
     @Benchmark
-    public INDArray maskedSoftmaxFast() {
-        scores.assign(scoresCopy);
-        Kernels.maskedSoftmax(scores, additiveMask, HEADS, 0.125f);
-        return scores;
+    public INDArray attentionFast() {
+        Kernels.attention(fusedQkv, additiveMask, 0, batch, HEADS, HEAD_SIZE, 0.125f, scores, context);
+        return context;
     }
 
     @Benchmark
-    public double[][][] maskedSoftmaxReference() {
-        return ReferenceKernels.maskedSoftmax(scoresArrays, attentionMask, HEADS, 0.125);
+    public double[][] attentionReference() {
+        return ReferenceKernels.attention(qkvRows, attentionMask, HEADS, HEAD_SIZE, 0.125);
     }
 
-    /** The attention block: QKV GEMM, head split, scores, softmax, context, merge, dense, residual LN. */
+    /** The attention block: QKV GEMM, bias, attention (scores, softmax, context), dense, residual LN. */
     @Benchmark
     public INDArray attentionBlock() {
-        long matrices = (long) batch * HEADS;
         INDArray fused = workspace.get("qkv", rows, 3L * HIDDEN);
         qkv.projectInto(hidden, fused);
-        INDArray q = workspace.get("query", matrices, seq, HEAD_SIZE);
-        INDArray k = workspace.get("key", matrices, seq, HEAD_SIZE);
-        INDArray v = workspace.get("value", matrices, seq, HEAD_SIZE);
-        Kernels.splitHeads(fused, qkv.bias, 0, batch, seq, HEADS, HEAD_SIZE, q, k, v);
-        INDArray s = workspace.get("scores", matrices, seq, seq);
-        Nd4j.matmul(q, k, s, false, true, false);
-        Kernels.maskedSoftmax(s, additiveMask, HEADS, 0.125f);
-        INDArray context = workspace.get("context", matrices, seq, HEAD_SIZE);
-        Nd4j.matmul(s, v, context, false, false, false);
+        Kernels.addBias(fused, qkv.bias);
+        INDArray s = workspace.get("scores", (long) batch * HEADS, seq, seq);
         INDArray merged = workspace.get("merged", rows, HIDDEN);
-        Kernels.mergeHeads(context, 0, batch, seq, HEADS, HEAD_SIZE, merged);
+        Kernels.attention(fused, additiveMask, 0, batch, HEADS, HEAD_SIZE, 0.125f, s, merged);
         INDArray projected = workspace.get("projected", rows, HIDDEN);
         dense.projectInto(merged, projected);
         Kernels.addBiasResidualLayerNorm(projected, dense.bias, hidden, gamma, beta, 1e-12f, out);

@@ -33,11 +33,7 @@ public final class StageProfile {
         float[][] mask = new float[batch][seq]; // additive mask of an all-ones attention mask
         Workspace ws = new Workspace();
         INDArray q = ws.get("qkv", rows, 3 * h);
-        INDArray query = ws.get("query", (long) batch * heads, seq, hs);
-        INDArray key = ws.get("key", (long) batch * heads, seq, hs);
-        INDArray value = ws.get("value", (long) batch * heads, seq, hs);
         INDArray scores = ws.get("scores", (long) batch * heads, seq, seq);
-        INDArray ctx = ws.get("context", (long) batch * heads, seq, hs);
         INDArray merged = ws.get("merged", rows, h);
         INDArray proj = ws.get("projected", rows, h);
         INDArray att = ws.get("attended", rows, h);
@@ -45,11 +41,8 @@ public final class StageProfile {
         INDArray out = ws.get("out", rows, h);
         Map<String, Runnable> stages = new LinkedHashMap<>();
         stages.put("qkv", () -> qkv.projectInto(x, q));
-        stages.put("split", () -> Kernels.splitHeads(q, qkv.bias, 0, batch, seq, heads, hs, query, key, value));
-        stages.put("scores", () -> Nd4j.matmul(query, key, scores, false, true, false));
-        stages.put("softmax", () -> Kernels.maskedSoftmax(scores, mask, heads, 0.125f));
-        stages.put("ctx", () -> Nd4j.matmul(scores, value, ctx, false, false, false));
-        stages.put("merge", () -> Kernels.mergeHeads(ctx, 0, batch, seq, heads, hs, merged));
+        stages.put("bias", () -> Kernels.addBias(q, qkv.bias));
+        stages.put("attention", () -> Kernels.attention(q, mask, 0, batch, heads, hs, 0.125f, scores, merged));
         stages.put("dense", () -> dense.projectInto(merged, proj));
         stages.put("ln1", () -> Kernels.addBiasResidualLayerNorm(proj, zero, x, g, zero, 1e-12f, att));
         stages.put("ffn1", () -> ffn.projectInto(att, inner));
