@@ -22,14 +22,14 @@ final class AlbertAttention {
     private final float scale;
     private final int hiddenSize;
 
-    AlbertAttention(StateDict weights, String prefix, AlbertConfig config) {
+    AlbertAttention(StateDict weights, String prefix, AlbertConfig config, Precision precision) {
         int h = config.hiddenSize();
         Linear query = Linear.load(weights, prefix + "query", h, h);
         Linear key = Linear.load(weights, prefix + "key", h, h);
         Linear value = Linear.load(weights, prefix + "value", h, h);
         queryKeyValue = new Linear(weights.own(Nd4j.concat(0, query.weight, key.weight, value.weight)),
-                concat(query.bias, key.bias, value.bias));
-        dense = Linear.load(weights, prefix + "dense", h, h);
+                concat(query.bias, key.bias, value.bias)).in(precision, weights);
+        dense = Linear.load(weights, prefix + "dense", h, h).in(precision, weights);
         layerNorm = LayerNorm.load(weights, prefix + "LayerNorm", h, config.layerNormEps());
         heads = config.numAttentionHeads();
         headSize = config.headSize();

@@ -16,12 +16,12 @@ final class AlbertLayer {
     private final LayerNorm fullLayerLayerNorm;  // [hidden]
     private final Activation activation;
 
-    AlbertLayer(StateDict weights, String prefix, AlbertConfig config) {
+    AlbertLayer(StateDict weights, String prefix, AlbertConfig config, Precision precision) {
         int h = config.hiddenSize();
         int i = config.intermediateSize();
-        attention = new AlbertAttention(weights, prefix + "attention.", config);
-        ffn = Linear.load(weights, prefix + "ffn", h, i);
-        ffnOutput = Linear.load(weights, prefix + "ffn_output", i, h);
+        attention = new AlbertAttention(weights, prefix + "attention.", config, precision);
+        ffn = Linear.load(weights, prefix + "ffn", h, i).in(precision, weights);
+        ffnOutput = Linear.load(weights, prefix + "ffn_output", i, h).in(precision, weights);
         fullLayerLayerNorm = LayerNorm.load(weights, prefix + "full_layer_layer_norm", h, config.layerNormEps());
         activation = config.hiddenAct();
     }

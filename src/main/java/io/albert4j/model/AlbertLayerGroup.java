@@ -14,10 +14,10 @@ import java.util.List;
 final class AlbertLayerGroup {
     private final List<AlbertLayer> layers;
 
-    AlbertLayerGroup(StateDict weights, String prefix, AlbertConfig config) {
+    AlbertLayerGroup(StateDict weights, String prefix, AlbertConfig config, Precision precision) {
         List<AlbertLayer> list = new ArrayList<>();
         for (int i = 0; i < config.innerGroupNum(); i++) {
-            list.add(new AlbertLayer(weights, prefix + "albert_layers." + i + ".", config));
+            list.add(new AlbertLayer(weights, prefix + "albert_layers." + i + ".", config, precision));
         }
         layers = List.copyOf(list);
     }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -78,12 +79,12 @@ public final class AlbertModel implements AutoCloseable {
         return ws;
     });
 
-    private AlbertModel(AlbertConfig config, Architecture architecture, StateDict weights) {
+    private AlbertModel(AlbertConfig config, Architecture architecture, StateDict weights, Precision precision) {
         this.config = config;
         this.architecture = architecture;
         WeightScope root = WeightScope.root(weights);
         embeddings = new AlbertEmbeddings(weights, config);
-        transformer = new AlbertTransformer(weights, config);
+        transformer = new AlbertTransformer(weights, config, precision);
         pooler = loadPooler(root.pp("albert"), architecture, config.hiddenSize());
         heads = TaskHeads.load(architecture, root, config, embeddings.wordEmbeddings, lifecycle);
         ownedArrays = weights.createdArrays();
@@ -117,15 +118,28 @@ public final class AlbertModel implements AutoCloseable {
      *                         file, or a missing or misshapen weight (naming key and shapes)
      */
     public static AlbertModel load(Path checkpointDir, Architecture architecture) {
+        return load(checkpointDir, architecture, Precision.FP32);
+    }
+
+    /**
+     * Loads a checkpoint directory with the given head (the config's when null), its encoder's
+     * linear layers computing in {@code precision} ({@link Precision#FP32} matches Hugging Face;
+     * INT8 and BF16 are faster and deviate slightly, see {@link Precision}).
+     *
+     * @throws AlbertException as {@link #load(Path, Architecture)}, and for a precision the running
+     *                         machine does not support (naming the platform and what it supports)
+     */
+    public static AlbertModel load(Path checkpointDir, Architecture architecture, Precision precision) {
+        Objects.requireNonNull(precision, "precision");
         AlbertConfig config = AlbertConfig.load(checkpointDir);
         Architecture chosen = architecture != null ? architecture : Architecture.of(config);
         try (StateDict weights = StateDict.open(checkpointDir)) {
-            AlbertModel model = new AlbertModel(config, chosen, weights);
+            AlbertModel model = new AlbertModel(config, chosen, weights, precision);
             List<String> unused = weights.unusedKeys().stream().filter(k -> !StateDict.TIED_KEYS.containsKey(k)).toList();
             if (!unused.isEmpty() && chosen != Architecture.ALBERT_MODEL) {
                 LOG.warn("{}: unexpected keys not used by {}: {}", weights.source(), chosen.className(), unused);
             }
-            LOG.debug("loaded {} from {}", chosen.className(), checkpointDir);
+            LOG.debug("loaded {} from {} ({})", chosen.className(), checkpointDir, precision);
             return model;
         }
     }

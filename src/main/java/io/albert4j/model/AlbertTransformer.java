@@ -19,13 +19,14 @@ final class AlbertTransformer {
     private final List<AlbertLayerGroup> groups;
     private final int numHiddenLayers;
 
-    AlbertTransformer(StateDict weights, AlbertConfig config) {
+    /** precision: of the layers' linear maps; the embedding projection stays float32. */
+    AlbertTransformer(StateDict weights, AlbertConfig config, Precision precision) {
         BlasCoreAdvice.warnOnce(); // at load, before the first matrix product
         embeddingHiddenMappingIn = Linear.load(weights, PREFIX + "embedding_hidden_mapping_in",
                 config.embeddingSize(), config.hiddenSize());
         List<AlbertLayerGroup> list = new ArrayList<>();
         for (int g = 0; g < config.numHiddenGroups(); g++) {
-            list.add(new AlbertLayerGroup(weights, PREFIX + "albert_layer_groups." + g + ".", config));
+            list.add(new AlbertLayerGroup(weights, PREFIX + "albert_layer_groups." + g + ".", config, precision));
         }
         groups = List.copyOf(list);
         numHiddenLayers = config.numHiddenLayers();
