@@ -11,8 +11,10 @@ import java.util.List;
 final class ContextWords {
     final List<String> words;
     final int[] charToWord; // [context length]
+    private final String context;
 
     ContextWords(String context) {
+        this.context = context;
         charToWord = new int[context.length()];
         List<StringBuilder> building = new ArrayList<>();
         boolean previousWhitespace = true;
@@ -42,11 +44,17 @@ final class ContextWords {
         throw new IllegalArgumentException("no word " + wordIndex);
     }
 
-    /** Last character mapped to a word (its trailing whitespace included), as Hugging Face reports "end". */
+    /**
+     * Last character mapped to a word (its trailing whitespace included), as Hugging Face reports
+     * "end": the index where that character starts, so a character outside the Basic Multilingual
+     * Plane gives its high surrogate (Python's one index for it), not its low one.
+     */
     int end(int wordIndex) {
         for (int i = charToWord.length - 1; i >= 0; i--) {
             if (charToWord[i] == wordIndex) {
-                return i;
+                boolean lowHalf = i > 0 && Character.isLowSurrogate(context.charAt(i))
+                        && Character.isHighSurrogate(context.charAt(i - 1));
+                return lowHalf ? i - 1 : i;
             }
         }
         throw new IllegalArgumentException("no word " + wordIndex);
