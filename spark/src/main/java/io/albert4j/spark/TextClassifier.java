@@ -109,14 +109,25 @@ public final class TextClassifier extends TextStage<TextClassifier> {
 
     @Override
     BatchTask task() {
-        TextClassificationOptions options = TextClassificationOptions.defaults()
-                .withTopK(getTopK() == 0 ? TextClassificationOptions.ALL_LABELS : getTopK());
         String function = getFunctionToApply();
-        return new Task(function == null ? options : options.withFunctionToApply(ScoreFunction.parse(function)),
-                getPairCol() != null);
+        Task task = new Task(getTopK() == 0 ? TextClassificationOptions.ALL_LABELS : getTopK(),
+                function == null ? null : ScoreFunction.parse(function), getPairCol() != null);
+        task.options(); // refused here, on the driver, rather than in every executor
+        return task;
     }
 
-    private record Task(TextClassificationOptions options, boolean pairs) implements BatchTask {
+    /**
+     * What the executors need, as serializable values: Spark ships the task in a closure, and the
+     * options record holds an {@code Optional}, which is not serializable.
+     *
+     * @param function null: the checkpoint's default
+     */
+    private record Task(int topK, ScoreFunction function, boolean pairs) implements BatchTask {
+        TextClassificationOptions options() {
+            TextClassificationOptions options = TextClassificationOptions.defaults().withTopK(topK);
+            return function == null ? options : options.withFunctionToApply(function);
+        }
+
         @Override
         public int requiredInputs() {
             return 1;
@@ -125,7 +136,7 @@ public final class TextClassifier extends TextStage<TextClassifier> {
         @Override
         public Runner open(ModelCache.Loaded loaded) {
             TextClassificationPipeline pipeline = new TextClassificationPipeline(loaded.model(), loaded.tokenizer(),
-                    options);
+                    options());
             return inputs -> {
                 List<List<LabelScore>> results = pipeline.run(inputs.stream()
                         .map(in -> new TextPair(in[0], pairs ? in[1] : null)).toList());

@@ -295,7 +295,7 @@ class StagesTest {
     void aModelWithTheWrongHeadFailsWhateverHandleInvalid() {
         Exception e = assertThrows(Exception.class, () -> new TextClassifier().setModel(dir("albert-tiny-maskedlm")).setTokenizerMode("slow")
                 .setHandleInvalid("keep").transform(SparkRows.texts(spark, List.of("a text"), 1)).collectAsList());
-        assertTrue(e.getMessage().contains("text classification needs AlbertForSequenceClassification"), e.getMessage());
+        assertTrue(e.getMessage().contains("text-classification needs AlbertForSequenceClassification"), e.getMessage());
     }
 
     @Test
