@@ -4,6 +4,7 @@ import io.albert4j.AlbertException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,8 +107,10 @@ final class RepoCache {
     void markMissing(String commit, String file) throws IOException {
         Path marker = repoDir.resolve(".no_exist").resolve(commit).resolve(file);
         Files.createDirectories(marker.getParent());
-        if (!Files.exists(marker)) {
+        try {
             Files.createFile(marker);
+        } catch (FileAlreadyExistsException alreadyMarked) {
+            // another thread or process resolving the same repo marked it first: the marker is what counts
         }
     }
 
